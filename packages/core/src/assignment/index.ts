@@ -1,0 +1,1 @@
+export { type Assignment, type OptimalAssignmentOptions, optimalAssignment } from './optimalAssignment.js';

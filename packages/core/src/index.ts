@@ -1,0 +1,2 @@
+export * from './assignment/index.js';
+export * from './errors/index.js';
