@@ -1,1 +1,2 @@
-export const placeholder = 1;
+export * from './objects/index.js';
+export * from './png/index.js';

@@ -1,0 +1,2 @@
+export { crc32, decodePng, type LabelImage } from './decodePng.js';
+export { encodePalettePng, vocColormap } from './encodePalettePng.js';
