@@ -19,7 +19,10 @@ export const hasSharedFixtures = existsSync(sharedFixturesDir);
 /** `describe` that runs only when `../shared/fixtures` is present, and says why it skipped otherwise. */
 export function describeShared(name: string, body: () => void): void {
   if (!hasSharedFixtures) {
-    describe.skip(`${name} (skipped: ${sharedFixturesDir} is absent — it exists only beside the project's own checkout)`, body);
+    describe.skip(
+      `${name} (skipped: ${sharedFixturesDir} is absent — it exists only beside the project's own checkout)`,
+      body,
+    );
   } else {
     describe(name, body);
   }

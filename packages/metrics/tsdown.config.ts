@@ -1,9 +1,10 @@
 import { defineConfig } from 'tsdown';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/cli.ts', 'src/cli/worker.ts'],
+  entry: ['src/index.ts'],
   format: 'esm',
   platform: 'node',
   dts: true,
   clean: true,
+  fixedExtension: false,
 });

@@ -29,7 +29,9 @@ describeShared('object metrics match the reference fixtures', () => {
     for (const [seq, metrics] of Object.entries(expected.object_metrics ?? {})) {
       it(`${dir.split('/metrics/')[1]} / ${seq}`, () => {
         const acc = createObjectMetricsAccumulator();
-        const frames = readdirSync(join(dir, 'gt', seq)).filter((f) => f.endsWith('.png')).sort();
+        const frames = readdirSync(join(dir, 'gt', seq))
+          .filter((f) => f.endsWith('.png'))
+          .sort();
         for (const f of frames) {
           const gt = decodePng(readFileSync(join(dir, 'gt', seq, f)), f);
           const pred = decodePng(readFileSync(join(dir, 'pred', seq, f)), f);
@@ -38,7 +40,10 @@ describeShared('object metrics match the reference fixtures', () => {
         const got = acc.result() as unknown as Record<string, number>;
         for (const [name, want] of Object.entries(metrics)) {
           if (want === null) expect(got[name], name).toBeNaN();
-          else expect(Math.abs(got[name]! - want), `${name}: ${got[name]} vs ${want}`).toBeLessThan(name.includes('ari') ? 1e-9 : 1e-6);
+          else
+            expect(Math.abs(got[name]! - want), `${name}: ${got[name]} vs ${want}`).toBeLessThan(
+              name.includes('ari') ? 1e-9 : 1e-6,
+            );
         }
       });
     }

@@ -46,7 +46,9 @@ export function optimalAssignment(
   options: OptimalAssignmentOptions = {},
 ): Assignment {
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) {
-    throw new RangeError(`optimalAssignment: rows and cols must be non-negative integers, got ${rows}×${cols}`);
+    throw new RangeError(
+      `optimalAssignment: rows and cols must be non-negative integers, got ${rows}×${cols}`,
+    );
   }
   if (cost.length !== rows * cols) {
     throw new RangeError(

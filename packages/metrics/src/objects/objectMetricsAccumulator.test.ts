@@ -6,7 +6,12 @@ import { createObjectMetricsAccumulator } from './objectMetricsAccumulator.js';
 /** FG-ARI of one frame given flat GT and prediction labels (all GT labels shifted to be objects). */
 function ari(gt: number[], pred: number[]): number {
   const acc = createObjectMetricsAccumulator();
-  acc.addFrame(Int32Array.from(gt, (v) => v + 1), Int32Array.from(pred), gt.length, 1);
+  acc.addFrame(
+    Int32Array.from(gt, (v) => v + 1),
+    Int32Array.from(pred),
+    gt.length,
+    1,
+  );
   return acc.result().video_fg_ari;
 }
 
@@ -38,21 +43,33 @@ function metrics(gt: number[], pred: number[]) {
   const half = Math.floor(gt.length / 2);
   // Two frames of a 1-pixel-high video, so video and image variants both run.
   acc.addFrame(Int32Array.from(gt.slice(0, half)), Int32Array.from(pred.slice(0, half)), half, 1);
-  acc.addFrame(Int32Array.from(gt.slice(half, 2 * half)), Int32Array.from(pred.slice(half, 2 * half)), half, 1);
+  acc.addFrame(
+    Int32Array.from(gt.slice(half, 2 * half)),
+    Int32Array.from(pred.slice(half, 2 * half)),
+    half,
+    1,
+  );
   return acc.result();
 }
 
 describe('object metrics properties', () => {
   it('FG-ARI and mBO are unchanged under relabelling of predictions', () => {
     fc.assert(
-      fc.property(labelPairs, fc.shuffledSubarray([0, 1, 2, 3, 4, 5], { minLength: 6, maxLength: 6 }), ([gt, pred], perm) => {
-        const a = metrics(gt, pred);
-        const b = metrics(gt, pred.map((p) => perm[p]!));
-        for (const k of ['video_fg_ari', 'image_fg_ari', 'video_mbo', 'image_mbo', 'video_miou'] as const) {
-          if (Number.isNaN(a[k])) expect(b[k]).toBeNaN();
-          else expect(b[k]).toBeCloseTo(a[k], 12);
-        }
-      }),
+      fc.property(
+        labelPairs,
+        fc.shuffledSubarray([0, 1, 2, 3, 4, 5], { minLength: 6, maxLength: 6 }),
+        ([gt, pred], perm) => {
+          const a = metrics(gt, pred);
+          const b = metrics(
+            gt,
+            pred.map((p) => perm[p]!),
+          );
+          for (const k of ['video_fg_ari', 'image_fg_ari', 'video_mbo', 'image_mbo', 'video_miou'] as const) {
+            if (Number.isNaN(a[k])) expect(b[k]).toBeNaN();
+            else expect(b[k]).toBeCloseTo(a[k], 12);
+          }
+        },
+      ),
     );
   });
 
@@ -87,6 +104,8 @@ describe('object metrics properties', () => {
 
   it('names the argument at fault', () => {
     const acc = createObjectMetricsAccumulator();
-    expect(() => acc.addFrame(new Uint8Array(3), new Uint8Array(4), 2, 2)).toThrow(/^gt: has 3 labels, expected 2×2 = 4/);
+    expect(() => acc.addFrame(new Uint8Array(3), new Uint8Array(4), 2, 2)).toThrow(
+      /^gt: has 3 labels, expected 2×2 = 4/,
+    );
   });
 });

@@ -98,10 +98,15 @@ export function createObjectMetricsAccumulator(options: ObjectMetricsOptions = {
     /** Add one frame: GT and predicted label maps of `width × height` pixels, row-major. */
     addFrame(gt: LabelArray, pred: LabelArray, width: number, height: number): void {
       const n = width * height;
-      if (gt.length !== n) throw new InputError('gt', `has ${gt.length} labels, expected ${width}×${height} = ${n}`);
-      if (pred.length !== n) throw new InputError('pred', `has ${pred.length} labels, expected ${width}×${height} = ${n}`);
+      if (gt.length !== n)
+        throw new InputError('gt', `has ${gt.length} labels, expected ${width}×${height} = ${n}`);
+      if (pred.length !== n)
+        throw new InputError('pred', `has ${pred.length} labels, expected ${width}×${height} = ${n}`);
       if (size && (size.width !== width || size.height !== height)) {
-        throw new InputError('frame', `size ${width}×${height} differs from the video's ${size.width}×${size.height}`);
+        throw new InputError(
+          'frame',
+          `size ${width}×${height} differs from the video's ${size.width}×${size.height}`,
+        );
       }
       size = { width, height };
       const joint = new Map<number, number>();

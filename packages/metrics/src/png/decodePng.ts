@@ -54,7 +54,8 @@ export function decodePng(bytes: Uint8Array, name = '<png>'): LabelImage {
     const dataStart = pos + 8;
     const dataEnd = dataStart + length;
     if (dataEnd + 4 > bytes.length) fail(`corrupt PNG (chunk ${type} is truncated)`);
-    if (crc32(bytes, pos + 4, dataEnd) !== view.getUint32(dataEnd)) fail(`corrupt PNG (CRC mismatch in chunk ${type})`);
+    if (crc32(bytes, pos + 4, dataEnd) !== view.getUint32(dataEnd))
+      fail(`corrupt PNG (CRC mismatch in chunk ${type})`);
     if (type === 'IHDR') {
       width = view.getUint32(dataStart);
       height = view.getUint32(dataStart + 4);
@@ -73,9 +74,12 @@ export function decodePng(bytes: Uint8Array, name = '<png>'): LabelImage {
   if (!sawEnd) fail('corrupt PNG (no IEND chunk: the file is truncated)');
   if (colourType !== 0 && colourType !== 3) {
     const kinds: Record<number, string> = { 2: 'RGB', 4: 'grey+alpha', 6: 'RGBA' };
-    fail(`${kinds[colourType] ?? `colour type ${colourType}`} PNG: a label mask must be a palette (P) or grey (L) PNG`);
+    fail(
+      `${kinds[colourType] ?? `colour type ${colourType}`} PNG: a label mask must be a palette (P) or grey (L) PNG`,
+    );
   }
-  if (![1, 2, 4, 8].includes(bitDepth)) fail(`bit depth ${bitDepth} is not supported for label maps (1, 2, 4 or 8)`);
+  if (![1, 2, 4, 8].includes(bitDepth))
+    fail(`bit depth ${bitDepth} is not supported for label maps (1, 2, 4 or 8)`);
 
   let raw: Uint8Array;
   try {

@@ -5,7 +5,13 @@ import { crc32, decodePng } from './decodePng.js';
 import { encodePalettePng, vocColormap } from './encodePalettePng.js';
 
 /** A minimal PNG writer for test inputs of any colour type / bit depth (filter 0 rows). */
-function pngOf(width: number, height: number, bitDepth: number, colourType: number, rows: Uint8Array[]): Uint8Array {
+function pngOf(
+  width: number,
+  height: number,
+  bitDepth: number,
+  colourType: number,
+  rows: Uint8Array[],
+): Uint8Array {
   const chunk = (type: string, data: Uint8Array) => {
     const out = new Uint8Array(12 + data.length);
     const view = new DataView(out.buffer);
@@ -31,13 +37,18 @@ function pngOf(width: number, height: number, bitDepth: number, colourType: numb
 describe('PNG codec', () => {
   it('round-trips palette label maps', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer(), (w, h, seed) => {
-        const labels = Uint8Array.from({ length: w * h }, (_, i) => (seed * 31 + i * 17) & 0xff);
-        const decoded = decodePng(encodePalettePng(labels, w, h));
-        expect(decoded.width).toBe(w);
-        expect(decoded.height).toBe(h);
-        expect(Array.from(decoded.data)).toEqual(Array.from(labels));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer(),
+        (w, h, seed) => {
+          const labels = Uint8Array.from({ length: w * h }, (_, i) => (seed * 31 + i * 17) & 0xff);
+          const decoded = decodePng(encodePalettePng(labels, w, h));
+          expect(decoded.width).toBe(w);
+          expect(decoded.height).toBe(h);
+          expect(Array.from(decoded.data)).toEqual(Array.from(labels));
+        },
+      ),
     );
   });
 
@@ -58,7 +69,7 @@ describe('PNG codec', () => {
     expect(() => decodePng(Uint8Array.from([1, 2, 3]), 'x.png')).toThrow(/x\.png: not a PNG file/);
     const good = encodePalettePng(new Uint8Array(4), 2, 2);
     const flipped = good.slice();
-    flipped[40] ^= 0xff;
+    flipped[40] = flipped[40]! ^ 0xff;
     expect(() => decodePng(flipped, 'f.png')).toThrow(/f\.png: corrupt PNG/);
     expect(() => decodePng(good.subarray(0, good.length - 10), 't.png')).toThrow(/t\.png: corrupt PNG/);
   });
