@@ -27,8 +27,9 @@ if [ "$want_all" = 1 ]; then
   fi
 fi
 
-# npm dependencies: a clean install when the lock file is newer than what is installed.
+# npm dependencies, at the versions of package-lock.json. (`npm install`, not `npm ci`: npm 11's `ci`
+# rejects lock files whose other-platform optional packages have no version entry, which npm 11 itself writes.)
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "bootstrap: npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "bootstrap: npm install"
+  npm install --no-audit --no-fund --loglevel=error
 fi
