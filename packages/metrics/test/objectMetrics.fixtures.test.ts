@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { describeShared, readJson, sharedFixture } from '../../../test/fixtures.js';
+import { describeShared, hasSharedFixtures, readJson, sharedFixture } from '../../../test/fixtures.js';
 import { createObjectMetricsAccumulator, decodePng } from '../src/index.js';
 
 interface Expected {
@@ -10,6 +10,7 @@ interface Expected {
 
 /** Every folder under fixtures/metrics that holds an expected.json. */
 function cases(): string[] {
+  if (!hasSharedFixtures) return [];
   const root = sharedFixture('metrics');
   const found: string[] = [];
   const walk = (dir: string) => {
