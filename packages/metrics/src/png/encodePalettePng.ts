@@ -27,7 +27,8 @@ export function vocColormap(): Uint8Array {
   return map;
 }
 
-function chunk(type: string, data: Uint8Array): Uint8Array {
+/** One PNG chunk: length, type, data and the CRC over type + data. */
+export function pngChunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, data.length);
@@ -62,10 +63,10 @@ export function encodePalettePng(labels: ArrayLike<number>, width: number, heigh
   ihdr.set([8, 3, 0, 0, 0], 8);
   const parts = [
     Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]),
-    chunk('IHDR', ihdr),
-    chunk('PLTE', vocColormap()),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', new Uint8Array(0)),
+    pngChunk('IHDR', ihdr),
+    pngChunk('PLTE', vocColormap()),
+    pngChunk('IDAT', deflateSync(raw)),
+    pngChunk('IEND', new Uint8Array(0)),
   ];
   return Buffer.concat(parts);
 }
