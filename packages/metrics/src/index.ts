@@ -1,2 +1,3 @@
+export * from './davis/index.js';
 export * from './objects/index.js';
 export * from './png/index.js';
