@@ -1,4 +1,5 @@
 export { boundaryF, boundaryMap, boundaryRadius, dilateDisk } from './boundaryF.js';
+export { type GlobalResults, globalResults } from './globalResults.js';
 export { type ObjectStatistics, objectStatistics } from './objectStatistics.js';
 export { regionJ } from './regionJ.js';
 export {
@@ -6,3 +7,4 @@ export {
   type ObjectScores,
   type SemiSupervisedOptions,
 } from './semiSupervised.js';
+export { evaluateUnsupervisedSequence, MAX_PROPOSALS, type MatchedObject } from './unsupervised.js';

@@ -2,7 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { describeShared, hasSharedFixtures, readJson, sharedFixture } from '../../../test/fixtures.js';
-import { decodePng, evaluateSemiSupervisedSequence, type LabelImage } from '../src/index.js';
+import {
+  decodePng,
+  evaluateSemiSupervisedSequence,
+  evaluateUnsupervisedSequence,
+  globalResults,
+  type LabelImage,
+  type ObjectScores,
+} from '../src/index.js';
 
 interface Stat {
   mean: number | null;
@@ -14,12 +21,15 @@ interface Expected {
   protocol: string;
   error?: unknown;
   sequences?: Record<string, { objects: { J: Stat; F: Stat }[] }>;
+  global?: Record<string, number | null>;
 }
 
-const semiCases = hasSharedFixtures
-  ? ['davis-semi', ...readdirSync(sharedFixture('metrics', 'synthetic')).map((c) => `synthetic/${c}`)].filter(
-      (c) => readJson<Expected>(sharedFixture('metrics', c, 'expected.json')).protocol === 'semi',
-    )
+const allCases = hasSharedFixtures
+  ? [
+      'davis-semi',
+      'davis-unsup',
+      ...readdirSync(sharedFixture('metrics', 'synthetic')).map((c) => `synthetic/${c}`),
+    ]
   : [];
 
 function readSequence(root: string): LabelImage[] {
@@ -34,22 +44,26 @@ function close(got: number, want: number | null, what: string): void {
   else expect(Math.abs(got - want), `${what}: ${got} vs ${want}`).toBeLessThan(1e-6);
 }
 
-describeShared('DAVIS semi-supervised J and F match the reference fixtures', () => {
-  for (const c of semiCases) {
+describeShared('DAVIS J and F match the reference fixtures (both protocols)', () => {
+  for (const c of allCases) {
     const dir = sharedFixture('metrics', c);
     const expected = readJson<Expected>(join(dir, 'expected.json'));
+    const semi = expected.protocol === 'semi';
+    const pooled: ObjectScores[] = [];
     for (const seq of readdirSync(join(dir, 'gt')).sort()) {
       it(`${c} / ${seq}`, () => {
+        const gt = readSequence(join(dir, 'gt', seq));
+        const pred = readSequence(join(dir, 'pred', seq));
         const run = () =>
-          evaluateSemiSupervisedSequence(
-            readSequence(join(dir, 'gt', seq)),
-            readSequence(join(dir, 'pred', seq)),
-          );
+          semi ? evaluateSemiSupervisedSequence(gt, pred) : evaluateUnsupervisedSequence(gt, pred);
         if (expected.error) {
-          expect(run).toThrow(/higher than the number of GT objects/);
+          expect(run).toThrow(
+            semi ? /higher than the number of GT objects/ : /above the maximum of 20 proposals/,
+          );
           return;
         }
         const objects = run();
+        pooled.push(...objects);
         const want = expected.sequences![seq]!.objects;
         expect(objects.length).toBe(want.length);
         objects.forEach((o, i) => {
@@ -62,6 +76,12 @@ describeShared('DAVIS semi-supervised J and F match the reference fixtures', () 
             );
           }
         });
+      });
+    }
+    if (!expected.error) {
+      it(`${c} / global`, () => {
+        const got = globalResults(pooled) as unknown as Record<string, number>;
+        for (const [k, want] of Object.entries(expected.global!)) close(got[k]!, want, k);
       });
     }
   }
