@@ -71,9 +71,9 @@ describeShared('DAVIS J and F match the reference fixtures (both protocols)', ()
             close(o[m].mean, want[i]![m].mean, `${m} mean of object ${i + 1}`);
             close(o[m].recall, want[i]![m].recall, `${m} recall of object ${i + 1}`);
             close(o[m].decay, want[i]![m].decay, `${m} decay of object ${i + 1}`);
-            o[m].per_frame.forEach((v, t) =>
-              close(v, want[i]![m].per_frame[t]!, `${m} frame ${t} of object ${i + 1}`),
-            );
+            o[m].per_frame.forEach((v, t) => {
+              close(v, want[i]![m].per_frame[t]!, `${m} frame ${t} of object ${i + 1}`);
+            });
           }
         });
       });

@@ -64,36 +64,37 @@ export function dilateDisk(b: Uint8Array, width: number, height: number, r: numb
  * first), P = |fb ∧ dil(gb)|/|fb|, R = |gb ∧ dil(fb)|/|gb|; both empty → 1; only the prediction
  * empty → P = 1, R = 0; only GT empty → P = 0, R = 1; F = 2PR/(P+R), 0 when P + R = 0.
  */
-export function boundaryF(
-  pred: Uint8Array,
-  gt: Uint8Array,
+/** A mask's boundary, its dilation and its boundary pixel count, computed once and reused across pairs. */
+export interface PreparedBoundary {
+  readonly boundary: Uint8Array;
+  readonly dilated: Uint8Array;
+  readonly count: number;
+}
+
+/** Boundary map and disk dilation of a binary mask (void pixels set to background first). */
+export function prepareBoundary(
+  mask: Uint8Array,
   width: number,
   height: number,
   voidMask?: Uint8Array,
-): number {
-  let p = pred;
-  let g = gt;
-  if (voidMask) {
-    p = pred.map((v, i) => (voidMask[i] ? 0 : v));
-    g = gt.map((v, i) => (voidMask[i] ? 0 : v));
-  }
-  const r = boundaryRadius(width, height);
-  const fb = boundaryMap(p, width, height);
-  const gb = boundaryMap(g, width, height);
-  const fbDil = dilateDisk(fb, width, height, r);
-  const gbDil = dilateDisk(gb, width, height, r);
-  let nf = 0;
-  let ng = 0;
+): PreparedBoundary {
+  const m = voidMask ? mask.map((v, i) => (voidMask[i] ? 0 : v)) : mask;
+  const boundary = boundaryMap(m, width, height);
+  let count = 0;
+  for (const v of boundary) count += v;
+  return { boundary, dilated: dilateDisk(boundary, width, height, boundaryRadius(width, height)), count };
+}
+
+/** F from two prepared boundaries (see {@link boundaryF}). */
+export function boundaryFPrepared(pred: PreparedBoundary, gt: PreparedBoundary): number {
+  const nf = pred.count;
+  const ng = gt.count;
   let fMatch = 0;
   let gMatch = 0;
-  for (let i = 0; i < fb.length; i++) {
-    if (fb[i]) {
-      nf++;
-      if (gbDil[i]) fMatch++;
-    }
-    if (gb[i]) {
-      ng++;
-      if (fbDil[i]) gMatch++;
+  if (nf > 0 && ng > 0) {
+    for (let i = 0; i < pred.boundary.length; i++) {
+      if (pred.boundary[i] && gt.dilated[i]) fMatch++;
+      if (gt.boundary[i] && pred.dilated[i]) gMatch++;
     }
   }
   let precision: number;
@@ -103,4 +104,17 @@ export function boundaryF(
   else if (nf === 0 && ng === 0) [precision, recall] = [1, 1];
   else [precision, recall] = [fMatch / nf, gMatch / ng];
   return precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+}
+
+export function boundaryF(
+  pred: Uint8Array,
+  gt: Uint8Array,
+  width: number,
+  height: number,
+  voidMask?: Uint8Array,
+): number {
+  return boundaryFPrepared(
+    prepareBoundary(pred, width, height, voidMask),
+    prepareBoundary(gt, width, height, voidMask),
+  );
 }

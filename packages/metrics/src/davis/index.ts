@@ -1,4 +1,12 @@
-export { boundaryF, boundaryMap, boundaryRadius, dilateDisk } from './boundaryF.js';
+export {
+  boundaryF,
+  boundaryFPrepared,
+  boundaryMap,
+  boundaryRadius,
+  dilateDisk,
+  type PreparedBoundary,
+  prepareBoundary,
+} from './boundaryF.js';
 export { type GlobalResults, globalResults } from './globalResults.js';
 export { type ObjectStatistics, objectStatistics } from './objectStatistics.js';
 export { regionJ } from './regionJ.js';

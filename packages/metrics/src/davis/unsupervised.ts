@@ -1,6 +1,6 @@
 import { InputError, optimalAssignment } from '@slotmatch/core';
 import type { LabelImage } from '../png/index.js';
-import { boundaryF } from './boundaryF.js';
+import { boundaryFPrepared, prepareBoundary } from './boundaryF.js';
 import { objectStatistics } from './objectStatistics.js';
 import { regionJ } from './regionJ.js';
 import type { ObjectScores, SemiSupervisedOptions } from './semiSupervised.js';
@@ -63,12 +63,14 @@ export function evaluateUnsupervisedSequence(
     const g = gt[t]!;
     const p = pred[t]!;
     const voidMask = g.data.map((v) => (v === 255 ? 1 : 0));
+    const predMasks = Array.from({ length: proposals }, (_, pi) => p.data.map((v) => (v === pi + 1 ? 1 : 0)));
+    const predBoundaries = predMasks.map((m) => prepareBoundary(m, g.width, g.height, voidMask));
     for (let gi = 0; gi < objects; gi++) {
       const gm = g.data.map((v) => (v === gi + 1 ? 1 : 0));
+      const gb = prepareBoundary(gm, g.width, g.height, voidMask);
       for (let pi = 0; pi < proposals; pi++) {
-        const pm = p.data.map((v) => (v === pi + 1 ? 1 : 0));
-        j[pi]![gi]![t] = regionJ(pm, gm, voidMask);
-        f[pi]![gi]![t] = boundaryF(pm, gm, g.width, g.height, voidMask);
+        j[pi]![gi]![t] = regionJ(predMasks[pi]!, gm, voidMask);
+        f[pi]![gi]![t] = boundaryFPrepared(predBoundaries[pi]!, gb);
       }
     }
   }
