@@ -1,2 +1,4 @@
 export * from './assignment/index.js';
 export * from './errors/index.js';
+export * from './image/index.js';
+export * from './masks/index.js';

@@ -1,0 +1,198 @@
+/**
+ * Frame pre-processing of the model bundles (docs/MODEL_BUNDLE.md, `input`), reproducing the
+ * PyTorch reference exactly:
+ *
+ *     x = frame / 255                                   (HWC uint8 → CHW float, RGB order)
+ *     x = F.interpolate(x, size=(H, W), mode="bicubic", align_corners=False)   (a = −0.75)
+ *     x = lo + x·(hi − lo)                              (valueRange [lo, hi]; [0, 1] is the identity)
+ *     x = (x − mean[c]) / std[c]
+ *
+ * The resize runs directly on the interleaved bytes (horizontal pass) and writes the normalised
+ * planes into a caller-provided batch buffer, so a batch of frames needs no per-frame copies.
+ */
+import { InputError } from '../errors/index.js';
+import { bicubicTable, type ResampleTable } from './bicubicKernel.js';
+import { bytesPerPixel, type RgbFrame, validateFrame } from './frame.js';
+
+/** What the encoder expects (the manifest's `input` block). */
+export interface PreprocessSpec {
+  readonly height: number;
+  readonly width: number;
+  readonly mean: readonly [number, number, number] | readonly number[];
+  readonly std: readonly [number, number, number] | readonly number[];
+  /** Range that pixel/255 is mapped to before normalisation (default [0, 1]). */
+  readonly valueRange?: readonly [number, number] | readonly number[];
+}
+
+/** Check the numbers of a {@link PreprocessSpec}; throws an InputError naming the field. */
+export function validatePreprocessSpec(spec: PreprocessSpec, subject = 'input'): void {
+  for (const key of ['height', 'width'] as const) {
+    const v = spec[key];
+    if (!Number.isInteger(v) || v <= 0)
+      throw new InputError(`${subject}.${key}`, `must be a positive integer, got ${v}`);
+  }
+  for (const key of ['mean', 'std'] as const) {
+    const v = spec[key];
+    if (!Array.isArray(v) || v.length !== 3 || v.some((x) => typeof x !== 'number' || !Number.isFinite(x))) {
+      throw new InputError(`${subject}.${key}`, `must be 3 finite numbers, got ${JSON.stringify(v)}`);
+    }
+  }
+  if (spec.std.some((s) => s <= 0))
+    throw new InputError(`${subject}.std`, `every entry must be > 0, got ${JSON.stringify(spec.std)}`);
+  if (spec.valueRange !== undefined) {
+    const r = spec.valueRange;
+    if (
+      !Array.isArray(r) ||
+      r.length !== 2 ||
+      r.some((x) => typeof x !== 'number' || !Number.isFinite(x)) ||
+      r[0]! >= r[1]!
+    ) {
+      throw new InputError(
+        `${subject}.valueRange`,
+        `must be [lo, hi] with lo < hi, got ${JSON.stringify(r)}`,
+      );
+    }
+  }
+}
+
+/**
+ * Pre-processes frames of any size into normalised planar [3, H, W] float32 (rule in the file
+ * header). Keeps the resampling tables of the last frame size, so a video pays for them once.
+ */
+export class FramePreprocessor {
+  readonly spec: PreprocessSpec;
+  /** Values per pre-processed frame: 3·H·W. */
+  readonly frameSize: number;
+  private rows: ResampleTable | undefined;
+  private cols: ResampleTable | undefined;
+  private tmp = new Float64Array(0);
+  private readonly scale: Float64Array;
+  private readonly shift: Float64Array;
+
+  constructor(spec: PreprocessSpec) {
+    validatePreprocessSpec(spec);
+    this.spec = spec;
+    this.frameSize = 3 * spec.height * spec.width;
+    const [lo, hi] = (spec.valueRange ?? [0, 1]) as readonly number[];
+    // y = (lo + v/255·(hi − lo) − mean)/std = v·scale + shift (v = resized pixel in 0..255 units)
+    this.scale = new Float64Array(3);
+    this.shift = new Float64Array(3);
+    for (let c = 0; c < 3; c++) {
+      this.scale[c] = (hi! - lo!) / 255 / spec.std[c]!;
+      this.shift[c] = (lo! - spec.mean[c]!) / spec.std[c]!;
+    }
+  }
+
+  /**
+   * Write the normalised planes of `frame` into `out[offset … offset + 3·H·W)` (allocated when
+   * omitted) and return `out`.
+   */
+  run(frame: RgbFrame, out?: Float32Array, offset = 0, subject = 'frame'): Float32Array {
+    validateFrame(frame, subject);
+    const { height: oh, width: ow } = this.spec;
+    const target = out ?? new Float32Array(this.frameSize);
+    if (offset < 0 || offset + this.frameSize > target.length) {
+      throw new InputError(
+        'preprocess output',
+        `no room for ${this.frameSize} values at offset ${offset} of ${target.length}`,
+      );
+    }
+    const { width: w, height: h } = frame;
+    if (this.rows?.inSize !== h) this.rows = bicubicTable(h, oh);
+    if (this.cols?.inSize !== w) this.cols = bicubicTable(w, ow);
+    const rows = this.rows;
+    const cols = this.cols;
+    if (this.tmp.length < 3 * h * ow) this.tmp = new Float64Array(3 * h * ow);
+    const tmp = this.tmp;
+    const data = frame.data;
+    const bpp = bytesPerPixel(frame.format);
+    // Horizontal pass on the interleaved bytes → tmp [3, h, ow] in 0..255 units.
+    for (let y = 0; y < h; y++) {
+      const rowStart = y * w * bpp;
+      for (let x = 0; x < ow; x++) {
+        let r = 0;
+        let g = 0;
+        let b = 0;
+        for (let k = 0; k < 4; k++) {
+          const wt = cols.weight[x * 4 + k]!;
+          const p = rowStart + cols.index[x * 4 + k]! * bpp;
+          r += wt * data[p]!;
+          g += wt * data[p + 1]!;
+          b += wt * data[p + 2]!;
+        }
+        const t = y * ow + x;
+        tmp[t] = r;
+        tmp[h * ow + t] = g;
+        tmp[2 * h * ow + t] = b;
+      }
+    }
+    // Vertical pass + normalisation → out [3, oh, ow].
+    for (let c = 0; c < 3; c++) {
+      const sc = this.scale[c]!;
+      const sh = this.shift[c]!;
+      const plane = c * h * ow;
+      const obase = offset + c * oh * ow;
+      for (let y = 0; y < oh; y++) {
+        const i0 = plane + rows.index[y * 4]! * ow;
+        const i1 = plane + rows.index[y * 4 + 1]! * ow;
+        const i2 = plane + rows.index[y * 4 + 2]! * ow;
+        const i3 = plane + rows.index[y * 4 + 3]! * ow;
+        const w0 = rows.weight[y * 4]!;
+        const w1 = rows.weight[y * 4 + 1]!;
+        const w2 = rows.weight[y * 4 + 2]!;
+        const w3 = rows.weight[y * 4 + 3]!;
+        const orow = obase + y * ow;
+        for (let x = 0; x < ow; x++) {
+          const v = w0 * tmp[i0 + x]! + w1 * tmp[i1 + x]! + w2 * tmp[i2 + x]! + w3 * tmp[i3 + x]!;
+          target[orow + x] = v * sc + sh;
+        }
+      }
+    }
+    return target;
+  }
+}
+
+/** One-shot {@link FramePreprocessor.run}: normalised planar [3, H, W] float32 of one frame. */
+export function preprocessFrame(frame: RgbFrame, spec: PreprocessSpec): Float32Array {
+  return new FramePreprocessor(spec).run(frame);
+}
+
+/**
+ * Interleaved 8-bit frame → planar float [3, h, w] with values v/255 (the `frames / 255` step of
+ * the reference, before any resize).
+ */
+export function frameToPlanar(frame: RgbFrame): Float32Array {
+  validateFrame(frame);
+  const n = frame.width * frame.height;
+  const bpp = bytesPerPixel(frame.format);
+  const out = new Float32Array(3 * n);
+  for (let p = 0; p < n; p++) {
+    out[p] = frame.data[p * bpp]! / 255;
+    out[n + p] = frame.data[p * bpp + 1]! / 255;
+    out[2 * n + p] = frame.data[p * bpp + 2]! / 255;
+  }
+  return out;
+}
+
+/** In-place per-channel normalisation of planar [C, N] data: x ← (x − mean[c]) / std[c]. */
+export function normalizePlanar(
+  data: Float32Array,
+  mean: readonly number[],
+  std: readonly number[],
+): Float32Array {
+  const c = mean.length;
+  if (std.length !== c || c === 0 || data.length % c !== 0) {
+    throw new InputError(
+      'normalizePlanar',
+      `${data.length} values do not split into ${c} channels (mean ${mean.length}, std ${std.length})`,
+    );
+  }
+  const n = data.length / c;
+  for (let k = 0; k < c; k++) {
+    if (!(std[k]! > 0)) throw new InputError('normalizePlanar', `std[${k}] must be > 0, got ${std[k]}`);
+    const m = mean[k]!;
+    const s = std[k]!;
+    for (let i = k * n; i < (k + 1) * n; i++) data[i] = (data[i]! - m) / s;
+  }
+  return data;
+}

@@ -1,0 +1,74 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../errors/index.js';
+import { resizeGolden } from '../image/resize.golden.js';
+import { argmaxSlots } from './argmaxSlots.js';
+import { oneHot } from './oneHot.js';
+import { masksToLabelMap, upsampleMasks } from './upsampleMasks.js';
+
+describe('upsampleMasks', () => {
+  it('matches torch bilinear (align_corners=False) on a [2,5,7] map', () => {
+    const up = upsampleMasks(resizeGolden.src, 2, 5, 7, 8, 9);
+    for (let i = 0; i < up.length; i++) expect(Math.abs(up[i]! - resizeGolden.bil_up[i]!)).toBeLessThan(2e-5);
+  });
+  it('rejects a mask tensor of the wrong size', () => {
+    expect(() => upsampleMasks(new Float32Array(10), 2, 2, 3, 4, 4)).toThrow(
+      /masks: has 10 values, expected K×h×w = 2×2×3/,
+    );
+  });
+});
+
+describe('argmaxSlots', () => {
+  it('takes the first maximum and adds the offset', () => {
+    // K = 3, N = 4 (slot-major)
+    const m = [0.2, 0.5, 0.1, 0.3, 0.7, 0.5, 0.1, 0.3, 0.1, 0, 0.8, 0.3];
+    expect(Array.from(argmaxSlots(m, 3))).toEqual([1, 0, 2, 0]);
+    expect(Array.from(argmaxSlots(m, 3, 1))).toEqual([2, 1, 3, 1]);
+  });
+  it('rejects NaN and impossible label ranges', () => {
+    expect(() => argmaxSlots([0, Number.NaN], 2)).toThrow(InputError);
+    expect(() => argmaxSlots([0, 1, 2], 2)).toThrow(/do not split/);
+    expect(() => argmaxSlots(new Float32Array(256), 256, 1)).toThrow(/fit/);
+  });
+});
+
+describe('masksToLabelMap', () => {
+  it('equals argmax of the upsampled masks, for random grids and frame sizes', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 23 }),
+        fc.integer({ min: 1, max: 23 }),
+        fc.integer({ min: 0, max: 1 }),
+        (k, h, w, oh, ow, offset) => {
+          const masks = Float32Array.from(
+            { length: k * h * w },
+            (_, i) => Math.sin(i * 12.9898) * 43758.5453 - Math.floor(Math.sin(i * 12.9898) * 43758.5453),
+          );
+          const direct = argmaxSlots(upsampleMasks(masks, k, h, w, oh, ow), k, offset);
+          expect(Array.from(masksToLabelMap(masks, k, h, w, oh, ow, offset))).toEqual(Array.from(direct));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('oneHot', () => {
+  it('inverts argmax of a one-hot map', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 40 }), (labels) => {
+        const h = oneHot(labels, 5);
+        expect(Array.from(argmaxSlots(h, 5))).toEqual(labels);
+        let total = 0;
+        for (const v of h) total += v;
+        expect(total).toBe(labels.length);
+      }),
+    );
+  });
+  it('leaves background (label 0 with offset 1) all-zero', () => {
+    expect(Array.from(oneHot([0, 1, 2], 2, 1))).toEqual([0, 1, 0, 0, 0, 1]);
+  });
+});
