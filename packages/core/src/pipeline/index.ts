@@ -1,0 +1,18 @@
+export {
+  type FrameAgreement,
+  labelMapAgreement,
+  type MaskMeasures,
+  meanSlotCosine,
+  type SlotMatching,
+} from './agreement.js';
+export { type HostTensor, type InferenceBackend, type InferenceSession, shapeSize } from './backend.js';
+export {
+  type ComparedFrame,
+  type CompareOptions,
+  ComparisonAccumulator,
+  type ComparisonSummary,
+  compareSegmenters,
+} from './compare.js';
+export { type LoadedModel, loadModel } from './loadModel.js';
+export { type FrameResult, type FrameSource, Segmenter, type SegmentOptions } from './segmenter.js';
+export { type FrameTimings, nowMs, TimingAccumulator, type TimingSummary } from './timings.js';
