@@ -26,7 +26,11 @@ export function bytesPerPixel(format: PixelFormat): 3 | 4 {
  * Throws an InputError naming `subject` otherwise.
  */
 export function validateFrame(frame: unknown, subject = 'frame'): asserts frame is RgbFrame {
-  if (typeof frame !== 'object' || frame === null) {
+  if (
+    typeof frame !== 'object' ||
+    frame === null ||
+    !('data' in frame && 'width' in frame && 'height' in frame)
+  ) {
     throw new InputError(
       subject,
       `expected an RGB/RGBA frame object { data, width, height, format }, got ${describe(frame)}`,

@@ -14,5 +14,11 @@ export {
   compareSegmenters,
 } from './compare.js';
 export { type LoadedModel, loadModel } from './loadModel.js';
+export {
+  type OrtSessionLike,
+  type OrtTensorConstructor,
+  type OrtTensorLike,
+  wrapOrtSession,
+} from './ortSessionAdapter.js';
 export { type FrameResult, type FrameSource, Segmenter, type SegmentOptions } from './segmenter.js';
 export { type FrameTimings, nowMs, TimingAccumulator, type TimingSummary } from './timings.js';

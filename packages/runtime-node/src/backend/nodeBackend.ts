@@ -1,0 +1,116 @@
+/**
+ * The onnxruntime-node implementation of the pipeline's InferenceBackend: execution provider
+ * chosen by probe-then-fallback over the device's table ({@link DEVICE_EXECUTION_PROVIDERS}),
+ * thread settings passed to every session, sessions wrapped by core's `wrapOrtSession` (every
+ * onnxruntime tensor disposed after each run).
+ */
+import {
+  type InferenceBackend,
+  type InferenceSession,
+  InputError,
+  type OrtSessionLike,
+  wrapOrtSession,
+} from '@slotmatch/core';
+import * as ort from 'onnxruntime-node';
+import {
+  executionProvidersFor,
+  type NodeDevice,
+  type ProviderFailure,
+  probeProviders,
+} from './executionProviders.js';
+
+/** Session options the backend passes to onnxruntime-node. */
+export interface NodeSessionOptions {
+  readonly executionProviders: readonly string[];
+  readonly intraOpNumThreads?: number;
+  readonly interOpNumThreads?: number;
+  readonly graphOptimizationLevel: 'disabled' | 'basic' | 'extended' | 'all';
+  readonly logSeverityLevel: 0 | 1 | 2 | 3 | 4;
+}
+
+/** Creates an onnxruntime session from model bytes (injectable for tests). */
+export type NodeSessionFactory = (model: Uint8Array, options: NodeSessionOptions) => Promise<OrtSessionLike>;
+
+/** Options of {@link createNodeBackend}. */
+export interface NodeBackendOptions {
+  /** Device (default "auto": CUDA when present and working, else CPU). */
+  readonly device?: NodeDevice;
+  /** Threads inside one operator (onnxruntime default: all cores). */
+  readonly intraOpNumThreads?: number;
+  /** Threads across operators (used only with parallel execution mode). */
+  readonly interOpNumThreads?: number;
+  /** onnxruntime graph optimisation level (default "all"). */
+  readonly graphOptimizationLevel?: NodeSessionOptions['graphOptimizationLevel'];
+  /** Where fallback messages go (default: console.warn). */
+  readonly log?: (message: string) => void;
+  /** Replaces `ort.InferenceSession.create` (tests inject failing providers). */
+  readonly sessionFactory?: NodeSessionFactory;
+}
+
+/** An InferenceBackend on onnxruntime-node; `provider` is known after the first session. */
+export interface NodeBackend extends InferenceBackend {
+  /** The execution provider in use (undefined before the first session). */
+  readonly provider: string | undefined;
+  /** Providers that failed while probing. */
+  readonly failures: readonly ProviderFailure[];
+}
+
+const defaultFactory: NodeSessionFactory = async (model, options) =>
+  (await ort.InferenceSession.create(model, {
+    executionProviders: [...options.executionProviders],
+    graphOptimizationLevel: options.graphOptimizationLevel,
+    logSeverityLevel: options.logSeverityLevel,
+    ...(options.intraOpNumThreads !== undefined ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
+    ...(options.interOpNumThreads !== undefined ? { interOpNumThreads: options.interOpNumThreads } : {}),
+  })) as unknown as OrtSessionLike;
+
+function checkThreads(name: string, v: number | undefined): void {
+  if (v !== undefined && (!Number.isInteger(v) || v < 0)) {
+    throw new InputError(name, `must be a non-negative integer (0 = onnxruntime's default), got ${v}`);
+  }
+}
+
+/** Create the onnxruntime-node backend (selection rule in executionProviders.ts). */
+export function createNodeBackend(options: NodeBackendOptions = {}): NodeBackend {
+  const device = options.device ?? 'auto';
+  const providers = executionProvidersFor(device);
+  checkThreads('intraOpNumThreads', options.intraOpNumThreads);
+  checkThreads('interOpNumThreads', options.interOpNumThreads);
+  const factory = options.sessionFactory ?? defaultFactory;
+  const log = options.log ?? ((m: string) => console.warn(m));
+  const base = {
+    graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
+    ...(options.intraOpNumThreads !== undefined ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
+    ...(options.interOpNumThreads !== undefined ? { interOpNumThreads: options.interOpNumThreads } : {}),
+  } as const;
+  let provider: string | undefined;
+  let failures: ProviderFailure[] = [];
+  const backend: NodeBackend = {
+    get name() {
+      return `onnxruntime-node/${provider ?? providers.join('|')}`;
+    },
+    get provider() {
+      return provider;
+    },
+    get failures() {
+      return failures;
+    },
+    async createSession(model: Uint8Array, subject: string): Promise<InferenceSession> {
+      if (provider === undefined) {
+        const chosen = await probeProviders(
+          providers,
+          // Quiet onnxruntime's own logging while probing; our log line says what failed.
+          (p) => factory(model, { ...base, executionProviders: [p], logSeverityLevel: 4 }),
+          log,
+          subject,
+        );
+        provider = chosen.provider;
+        failures = chosen.failures;
+        return wrapOrtSession(chosen.value, ort.Tensor as never);
+      }
+      const session = await factory(model, { ...base, executionProviders: [provider], logSeverityLevel: 3 });
+      return wrapOrtSession(session, ort.Tensor as never);
+    },
+  };
+  return backend;
+}
