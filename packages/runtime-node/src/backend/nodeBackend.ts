@@ -55,14 +55,28 @@ export interface NodeBackend extends InferenceBackend {
   readonly failures: readonly ProviderFailure[];
 }
 
-const defaultFactory: NodeSessionFactory = async (model, options) =>
-  (await ort.InferenceSession.create(model, {
+/**
+ * onnxruntime's process-wide log level, applied when the first session is created. Default
+ * "fatal": every onnxruntime error also reaches us as an exception (and a failed CUDA probe would
+ * otherwise print a library-loading error although the CPU fallback works).
+ */
+let logLevelSet = false;
+
+const defaultFactory: NodeSessionFactory = async (model, options) => {
+  if (!logLevelSet) {
+    logLevelSet = true;
+    if (process.env.SLOTMATCH_ORT_LOG_LEVEL)
+      ort.env.logLevel = process.env.SLOTMATCH_ORT_LOG_LEVEL as typeof ort.env.logLevel;
+    else ort.env.logLevel = 'fatal';
+  }
+  return (await ort.InferenceSession.create(model, {
     executionProviders: [...options.executionProviders],
     graphOptimizationLevel: options.graphOptimizationLevel,
     logSeverityLevel: options.logSeverityLevel,
     ...(options.intraOpNumThreads !== undefined ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
     ...(options.interOpNumThreads !== undefined ? { interOpNumThreads: options.interOpNumThreads } : {}),
   })) as unknown as OrtSessionLike;
+};
 
 function checkThreads(name: string, v: number | undefined): void {
   if (v !== undefined && (!Number.isInteger(v) || v < 0)) {

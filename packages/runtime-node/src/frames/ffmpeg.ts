@@ -21,7 +21,8 @@ export function ffmpegError(stderr: string): string {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '' && !/^(ffmpeg|ffprobe) version|^built with|^configuration:|^lib\w+\s/.test(l));
-  return lines.at(-1) ?? 'no error message';
+  // Drop the "[mjpeg @ 0x55…] " context prefix of library messages.
+  return (lines.at(-1) ?? 'no error message').replace(/^\[[\w:.-]+ @ 0x[0-9a-f]+\]\s*/, '');
 }
 
 /** Run a tool to completion; resolve to its stdout, reject with an InputError naming `subject`. */

@@ -8,7 +8,7 @@ import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InputError, type RgbFrame } from '@slotmatch/core';
-import { probeVideo } from './ffmpeg.js';
+import { ffmpegPath, probeVideo, runTool } from './ffmpeg.js';
 import { readVideoFrames } from './readVideo.js';
 
 const IMAGE = /\.(jpe?g|png)$/i;
@@ -25,6 +25,30 @@ export async function listImages(folder: string): Promise<string[]> {
     .filter((e) => e.isFile() && IMAGE.test(e.name))
     .map((e) => e.name)
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+}
+
+/**
+ * The first image from index `from` on that ffmpeg fails to decode, as "<folder>/<name>" (used only
+ * after a failed folder decode, to name the broken file).
+ */
+async function findUnreadableImage(
+  root: string,
+  names: readonly string[],
+  from: number,
+): Promise<string | undefined> {
+  for (let i = from; i < names.length; i++) {
+    const path = join(root, names[i]!);
+    try {
+      await runTool(
+        ffmpegPath(),
+        ['-v', 'error', '-xerror', '-nostdin', '-i', path, '-f', 'null', '-'],
+        path,
+      );
+    } catch {
+      return path;
+    }
+  }
+  return undefined;
 }
 
 /** Stream the images of `folder` as RGB frames (rule in the file header). */
@@ -47,6 +71,9 @@ export async function* readImageFolder(
     yield* readVideoFrames(list, {
       info,
       subject: folder,
+      strict: true,
+      expectedFrames: names.length,
+      explainFailure: (read) => findUnreadableImage(root, names, Math.max(0, read - 8)),
       inputArgs: ['-f', 'concat', '-safe', '0'],
       ...(options.maxFrames !== undefined ? { maxFrames: options.maxFrames } : {}),
     });

@@ -18,6 +18,12 @@ export interface ReadVideoOptions {
   readonly info?: VideoInfo;
   /** Name used in errors (default: the path). */
   readonly subject?: string;
+  /** Stop at the first decoding error (ffmpeg `-xerror`) instead of skipping the broken frame. */
+  readonly strict?: boolean;
+  /** Frames the input must yield (image folders: the image count); fewer is an error. */
+  readonly expectedFrames?: number;
+  /** Called on failure to find a better error subject (e.g. the broken image of a folder). */
+  readonly explainFailure?: (framesRead: number) => Promise<string | undefined>;
 }
 
 /** Stream the frames of `path` as RGB frames (rule in the file header). */
@@ -33,6 +39,7 @@ export async function* readVideoFrames(
     '-v',
     'error',
     '-nostdin',
+    ...(options.strict ? ['-xerror'] : []),
     ...(options.inputArgs ?? []),
     '-i',
     path,
@@ -87,13 +94,21 @@ export async function* readVideoFrames(
       }
     }
     const code = await exited;
-    if (code !== 0) throw new InputError(subject, `ffmpeg cannot read it: ${ffmpegError(stderr)}`);
+    const want =
+      options.maxFrames === undefined
+        ? options.expectedFrames
+        : Math.min(options.maxFrames, options.expectedFrames ?? Number.POSITIVE_INFINITY);
+    const fail = async (rule: string) => {
+      const culprit = await options.explainFailure?.(count).catch(() => undefined);
+      return new InputError(culprit ?? subject, rule);
+    };
+    if (code !== 0) throw await fail(`ffmpeg cannot read it: ${ffmpegError(stderr)}`);
     if (filled !== 0)
-      throw new InputError(
-        subject,
-        `ffmpeg stopped inside frame ${count} (${filled} of ${frameBytes} bytes)`,
-      );
-    if (count === 0) throw new InputError(subject, 'ffmpeg decoded no frames');
+      throw await fail(`ffmpeg stopped inside frame ${count} (${filled} of ${frameBytes} bytes)`);
+    if (count === 0) throw await fail('ffmpeg decoded no frames');
+    if (want !== undefined && Number.isFinite(want) && count < want) {
+      throw await fail(`ffmpeg decoded ${count} of ${want} frames: ${ffmpegError(stderr)}`);
+    }
     finished = true;
   } finally {
     if (!finished && child.exitCode === null) child.kill('SIGKILL');
