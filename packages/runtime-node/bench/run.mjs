@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+// Benchmark of @slotmatch/runtime-node (npm run bench; needs `npm run build` first, which turbo does).
+//
+//  1. Throughput: frames per second of the teacher and the student bundles on every execution
+//     provider that loads here, on synthetic DAVIS-size frames (854×480) and on frames already at
+//     the encoder's input size, with the share of pipeline time spent inside onnxruntime
+//     (encoder + slot-step runs / everything from raw frame to label map; goal ≥ 90 %).
+//  2. Memory: a 2,000-frame run on synthetic frames; resident memory after a 200-frame warm-up and
+//     at the end (goal: growth < 50 MB).
+//
+// Bundles: test/fixtures/tiny-teacher and tiny-student (exported by slotmatch_torch fixtures) when
+// present, else the runtime tests' own test/models/mini; pass --teacher DIR --student DIR to bench
+// others. --frames N (default 120) sets the throughput run length.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createNodeBackend, loadSegmenter } from '@slotmatch/runtime-node';
+
+const here = import.meta.dirname;
+const { values } = parseArgs({
+  options: {
+    teacher: { type: 'string' },
+    student: { type: 'string' },
+    frames: { type: 'string' },
+    'memory-frames': { type: 'string' },
+  },
+});
+const pick = (name) => {
+  const fixture = resolve(here, '..', 'test', 'fixtures', name);
+  return existsSync(join(fixture, 'model.json')) ? fixture : resolve(here, '..', 'test', 'models', 'mini');
+};
+const bundles = {
+  teacher: values.teacher ?? pick('tiny-teacher'),
+  student: values.student ?? pick('tiny-student'),
+};
+const throughputFrames = Number(values.frames ?? 120);
+const memoryFrames = Number(values['memory-frames'] ?? 2000);
+
+/** Deterministic synthetic RGB frames (a moving gradient with noise), generated one at a time. */
+function* syntheticFrames(count, width, height) {
+  let seed = 12345;
+  for (let t = 0; t < count; t++) {
+    const data = new Uint8Array(width * height * 3);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+        const p = (y * width + x) * 3;
+        data[p] = (x + 3 * t) & 255;
+        data[p + 1] = (y + 2 * t) & 255;
+        data[p + 2] = ((x ^ y) + (seed >>> 28)) & 255;
+      }
+    }
+    yield { data, width, height, format: 'rgb' };
+  }
+}
+
+async function throughput(bundle, device, width, height) {
+  const backend = createNodeBackend({ device, log: () => {} });
+  let segmenter;
+  try {
+    segmenter = await loadSegmenter(bundle, { backend });
+  } catch (e) {
+    return { unavailable: e.message.split('\n')[0] };
+  }
+  try {
+    const frames = [...syntheticFrames(Math.min(throughputFrames, 24), width, height)];
+    const video = function* () {
+      for (let i = 0; i < throughputFrames; i++) yield frames[i % frames.length];
+    };
+    for await (const _ of segmenter.segment(frames.slice(0, 8))) {
+      // warm-up
+    }
+    let inference = 0;
+    let pipeline = 0;
+    const start = performance.now();
+    let n = 0;
+    for await (const r of segmenter.segment(video(), { batchSize: 4 })) {
+      inference += r.timings.encoderMs + r.timings.stepMs;
+      pipeline += r.timings.totalMs;
+      n++;
+    }
+    const wall = (performance.now() - start) / 1000;
+    return {
+      provider: backend.provider,
+      name: segmenter.manifest.name,
+      fps: n / wall,
+      inferenceShare: inference / pipeline,
+      frames: n,
+    };
+  } finally {
+    await segmenter.dispose();
+  }
+}
+
+async function memory(bundle) {
+  const segmenter = await loadSegmenter(bundle, { device: 'cpu' });
+  const mb = () => process.memoryUsage().rss / 2 ** 20;
+  let afterWarmup = 0;
+  let peak = 0;
+  const start = performance.now();
+  try {
+    for await (const r of segmenter.segment(syntheticFrames(memoryFrames, 320, 240), { batchSize: 4 })) {
+      if (r.index === 199) {
+        globalThis.gc?.();
+        afterWarmup = mb();
+      }
+      if (r.index > 199 && r.index % 100 === 0) peak = Math.max(peak, mb());
+    }
+  } finally {
+    await segmenter.dispose();
+  }
+  globalThis.gc?.();
+  const end = mb();
+  return {
+    frames: memoryFrames,
+    afterWarmupMB: afterWarmup,
+    peakMB: Math.max(peak, end),
+    endMB: end,
+    growthMB: end - afterWarmup,
+    seconds: (performance.now() - start) / 1000,
+  };
+}
+
+const devices = ['cpu', 'webgpu', 'cuda'];
+console.log(
+  `runtime-node bench — teacher ${bundles.teacher}, student ${bundles.student}, ${throughputFrames} frames per run`,
+);
+console.log('role     device  provider  frames      fps    inside onnxruntime');
+for (const [role, bundle] of Object.entries(bundles)) {
+  for (const device of devices) {
+    for (const [label, w, h] of [
+      ['854×480', 854, 480],
+      ['input', 0, 0],
+    ]) {
+      let width = w;
+      let height = h;
+      if (label === 'input') {
+        const m = JSON.parse(
+          await import('node:fs').then((fs) => fs.readFileSync(join(bundle, 'model.json'), 'utf8')),
+        );
+        width = m.input.width;
+        height = m.input.height;
+      }
+      const r = await throughput(bundle, device, width, height);
+      if (r.unavailable) {
+        console.log(`${role.padEnd(8)} ${device.padEnd(7)} unavailable: ${r.unavailable}`);
+        break;
+      }
+      console.log(
+        `${role.padEnd(8)} ${device.padEnd(7)} ${String(r.provider).padEnd(9)} ${`${width}×${height}`.padEnd(10)} ${r.fps.toFixed(1).padStart(8)}    ${(r.inferenceShare * 100).toFixed(1)} %`,
+      );
+    }
+  }
+}
+const mem = await memory(bundles.student);
+console.log(
+  `memory: ${mem.frames} frames (320×240, cpu, ${mem.seconds.toFixed(1)} s): RSS ${mem.afterWarmupMB.toFixed(1)} MB after 200-frame warm-up, ` +
+    `${mem.endMB.toFixed(1)} MB at the end (peak ${mem.peakMB.toFixed(1)} MB) → growth ${mem.growthMB.toFixed(1)} MB (goal < 50 MB)` +
+    (globalThis.gc ? '' : ' [run with --expose-gc for steadier figures]'),
+);
