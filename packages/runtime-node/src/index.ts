@@ -11,8 +11,6 @@ export {
   DEVICE_EXECUTION_PROVIDERS,
   executionProvidersFor,
   type NodeDevice,
-  type ProviderFailure,
-  probeProviders,
 } from './backend/executionProviders.js';
 export {
   createNodeBackend,

@@ -20,5 +20,6 @@ export {
   type OrtTensorLike,
   wrapOrtSession,
 } from './ortSessionAdapter.js';
+export { type ProviderFailure, probeProviders } from './probeProviders.js';
 export { type FrameResult, type FrameSource, Segmenter, type SegmentOptions } from './segmenter.js';
 export { type FrameTimings, nowMs, TimingAccumulator, type TimingSummary } from './timings.js';

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '@slotmatch/core';
+import { InputError, probeProviders } from '@slotmatch/core';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { DEVICE_EXECUTION_PROVIDERS, executionProvidersFor, probeProviders } from './executionProviders.js';
+import { DEVICE_EXECUTION_PROVIDERS, executionProvidersFor } from './executionProviders.js';
 import { createNodeBackend, type NodeSessionFactory, type NodeSessionOptions } from './nodeBackend.js';
 
 // Sessions created directly below initialise onnxruntime's logger before the backend would quieten it.

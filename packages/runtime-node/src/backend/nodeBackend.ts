@@ -9,15 +9,12 @@ import {
   type InferenceSession,
   InputError,
   type OrtSessionLike,
+  type ProviderFailure,
+  probeProviders,
   wrapOrtSession,
 } from '@slotmatch/core';
 import * as ort from 'onnxruntime-node';
-import {
-  executionProvidersFor,
-  type NodeDevice,
-  type ProviderFailure,
-  probeProviders,
-} from './executionProviders.js';
+import { executionProvidersFor, type NodeDevice } from './executionProviders.js';
 
 /** Session options the backend passes to onnxruntime-node. */
 export interface NodeSessionOptions {
