@@ -72,10 +72,12 @@ async function throughput(bundle, device, width, height) {
     }
     let inference = 0;
     let pipeline = 0;
+    const stages = { preprocessMs: 0, encoderMs: 0, stepMs: 0, postprocessMs: 0 };
     const start = performance.now();
     let n = 0;
     for await (const r of segmenter.segment(video(), { batchSize: 4 })) {
       inference += r.timings.encoderMs + r.timings.stepMs;
+      for (const k of Object.keys(stages)) stages[k] += r.timings[k];
       pipeline += r.timings.totalMs;
       n++;
     }
@@ -86,6 +88,7 @@ async function throughput(bundle, device, width, height) {
       fps: n / wall,
       inferenceShare: inference / pipeline,
       frames: n,
+      ms: Object.values(stages).map((v) => (v / n).toFixed(2)),
     };
   } finally {
     await segmenter.dispose();
@@ -125,7 +128,7 @@ const devices = ['cpu', 'webgpu', 'cuda'];
 console.log(
   `runtime-node bench — teacher ${bundles.teacher}, student ${bundles.student}, ${throughputFrames} frames per run`,
 );
-console.log('role     device  provider  frames      fps    inside onnxruntime');
+console.log('role     device  provider  frames      fps    inside onnxruntime   ms/frame: pre / encoder / step / post');
 for (const [role, bundle] of Object.entries(bundles)) {
   for (const device of devices) {
     for (const [label, w, h] of [
@@ -147,7 +150,7 @@ for (const [role, bundle] of Object.entries(bundles)) {
         break;
       }
       console.log(
-        `${role.padEnd(8)} ${device.padEnd(7)} ${String(r.provider).padEnd(9)} ${`${width}×${height}`.padEnd(10)} ${r.fps.toFixed(1).padStart(8)}    ${(r.inferenceShare * 100).toFixed(1)} %`,
+        `${role.padEnd(8)} ${device.padEnd(7)} ${String(r.provider).padEnd(9)} ${`${width}×${height}`.padEnd(10)} ${r.fps.toFixed(1).padStart(8)}    ${(r.inferenceShare * 100).toFixed(1).padStart(5)} %             ${r.ms.join(' / ')}`,
       );
     }
   }

@@ -72,25 +72,31 @@ export function masksToLabelMap(
     }
   }
   const labels = new Uint8Array(outHeight * outWidth);
-  const value = new Float32Array(1);
+  // Row by row, slot by slot over contiguous x: running maximum and its slot per column.
+  const best = new Float64Array(outWidth);
+  const arg = new Uint8Array(outWidth);
+  const plane = height * outWidth;
   for (let y = 0; y < outHeight; y++) {
-    const i0 = rows.index[2 * y]!;
-    const i1 = rows.index[2 * y + 1]!;
+    const r0 = rows.index[2 * y]! * outWidth;
+    const r1 = rows.index[2 * y + 1]! * outWidth;
     const w0 = rows.weight[2 * y]!;
     const w1 = rows.weight[2 * y + 1]!;
-    for (let x = 0; x < outWidth; x++) {
-      let best = -Infinity;
-      let arg = 0;
-      for (let k = 0; k < slots; k++) {
-        const base = k * height * outWidth + x;
-        value[0] = w0 * tmp[base + i0 * outWidth]! + w1 * tmp[base + i1 * outWidth]!;
-        if (value[0]! > best) {
-          best = value[0]!;
-          arg = k;
+    best.fill(Number.NEGATIVE_INFINITY);
+    arg.fill(0);
+    for (let k = 0; k < slots; k++) {
+      const a = k * plane + r0;
+      const b = k * plane + r1;
+      for (let x = 0; x < outWidth; x++) {
+        // Rounded to float32 like the upsampled masks, so ties resolve as argmaxSlots(upsampleMasks(…)).
+        const v = Math.fround(w0 * tmp[a + x]! + w1 * tmp[b + x]!);
+        if (v > best[x]!) {
+          best[x] = v;
+          arg[x] = k;
         }
       }
-      labels[y * outWidth + x] = arg + offset;
     }
+    const row = y * outWidth;
+    for (let x = 0; x < outWidth; x++) labels[row + x] = arg[x]! + offset;
   }
   return labels;
 }
