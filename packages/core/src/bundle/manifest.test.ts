@@ -1,44 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors/index.js';
+import { tinyManifest } from '../pipeline/fakeBackend.testkit.js';
 import { expectedGraphShapes, validateGraphIO } from './graphIO.js';
 import { parseManifest } from './manifest.js';
-
-function tinyManifest(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    format: 'slotmatch-bundle',
-    formatVersion: 1,
-    name: 'tiny-test',
-    role: 'teacher',
-    architecture: 'slotcontrast',
-    input: {
-      height: 8,
-      width: 8,
-      channelOrder: 'rgb',
-      valueRange: [0, 1],
-      mean: [0.485, 0.456, 0.406],
-      std: [0.229, 0.224, 0.225],
-      resize: 'bicubic',
-    },
-    tokens: { gridHeight: 2, gridWidth: 2, dim: 3 },
-    slots: { count: 3, dim: 4, iterationsFirst: 3, iterationsNext: 2 },
-    graphs: {
-      encoder: { file: 'encoder.onnx', inputs: ['pixels'], outputs: ['features'] },
-      first: {
-        file: 'first.onnx',
-        inputs: ['features'],
-        outputs: ['slots', 'masks', 'attention', 'next_init'],
-      },
-      next: {
-        file: 'next.onnx',
-        inputs: ['features', 'init'],
-        outputs: ['slots', 'masks', 'attention', 'next_init'],
-      },
-    },
-    parameters: { total: 100, trainable: 10 },
-    provenance: { source: 'test', converter: 'none', trainingCommand: null, seed: null },
-    ...overrides,
-  };
-}
 
 describe('parseManifest', () => {
   it('accepts the documented manifest, from text or a value', () => {

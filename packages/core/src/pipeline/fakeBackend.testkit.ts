@@ -39,6 +39,8 @@ export function tinyManifest(overrides: Record<string, unknown> = {}): Record<st
         outputs: ['slots', 'masks', 'attention', 'next_init'],
       },
     },
+    parameters: { total: 100, trainable: 10 },
+    provenance: { source: 'test', converter: 'none', trainingCommand: null, seed: null },
     ...overrides,
   };
 }
