@@ -20,6 +20,23 @@ function close(got: number | null, want: number | null, what: string): void {
   else expect(Math.abs(got! - want), what).toBeLessThan(1e-6);
 }
 
+/** `davis` arguments for a fixture folder, writing the JSON and the CSVs into `out`. */
+function davisArgs(dir: string, task: string, out: string): string[] {
+  return [
+    'davis',
+    '--gt',
+    join(dir, 'gt'),
+    '--pred',
+    join(dir, 'pred'),
+    '--task',
+    task,
+    '--json',
+    join(out, 'r.json'),
+    '--csv-dir',
+    out,
+  ];
+}
+
 describeShared('slotmatch-eval CLI', () => {
   beforeAll(() => {
     if (!existsSync(cli)) execFileSync('npx', ['tsdown'], { cwd: pkg, stdio: 'ignore' });
@@ -32,22 +49,7 @@ describeShared('slotmatch-eval CLI', () => {
     it(`davis ${c}: JSON and CSV match the reference`, () => {
       const out = mkdtempSync(join(tmpdir(), 'slotmatch-eval-'));
       const dir = sharedFixture('metrics', c);
-      const code = main(
-        [
-          'davis',
-          '--gt',
-          join(dir, 'gt'),
-          '--pred',
-          join(dir, 'pred'),
-          '--task',
-          task,
-          '--json',
-          join(out, 'r.json'),
-          '--csv-dir',
-          out,
-        ],
-        () => {},
-      );
+      const code = main(davisArgs(dir, task, out), () => {});
       expect(code).toBe(0);
       const want = readJson<Expected>(join(dir, 'expected.json'));
       const got = readJson<{ global: Record<string, number | null> }>(join(out, 'r.json'));
@@ -85,24 +87,7 @@ describeShared('slotmatch-eval CLI', () => {
     it(`exits 1 on ${c}, names the file, writes nothing`, () => {
       const out = mkdtempSync(join(tmpdir(), 'slotmatch-eval-'));
       const dir = sharedFixture('metrics', 'synthetic', c);
-      const run = spawnSync(
-        process.execPath,
-        [
-          cli,
-          'davis',
-          '--gt',
-          join(dir, 'gt'),
-          '--pred',
-          join(dir, 'pred'),
-          '--task',
-          task,
-          '--json',
-          join(out, 'r.json'),
-          '--csv-dir',
-          out,
-        ],
-        { encoding: 'utf8' },
-      );
+      const run = spawnSync(process.execPath, [cli, ...davisArgs(dir, task, out)], { encoding: 'utf8' });
       expect(run.status).toBe(1);
       expect(run.stderr).toMatch(message);
       expect(readdirSync(out)).toEqual([]);
