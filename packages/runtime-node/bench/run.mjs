@@ -128,7 +128,9 @@ const devices = ['cpu', 'webgpu', 'cuda'];
 console.log(
   `runtime-node bench — teacher ${bundles.teacher}, student ${bundles.student}, ${throughputFrames} frames per run`,
 );
-console.log('role     device  provider  frames      fps    inside onnxruntime   ms/frame: pre / encoder / step / post');
+console.log(
+  'role     device  provider  frames      fps    inside onnxruntime   ms/frame: pre / encoder / step / post',
+);
 for (const [role, bundle] of Object.entries(bundles)) {
   for (const device of devices) {
     for (const [label, w, h] of [
