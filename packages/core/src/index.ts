@@ -4,3 +4,4 @@ export * from './errors/index.js';
 export * from './image/index.js';
 export * from './masks/index.js';
 export * from './pipeline/index.js';
+export * from './tensor/index.js';
