@@ -27,7 +27,8 @@ export function expectShape<T extends Tensor>(
   if (t === null || typeof t !== 'object' || !ArrayBuffer.isView(t.data) || !Array.isArray(t.dims)) {
     throw new InputError(name, `expected a tensor { data, dims } of shape ${formatDims(expected)}`);
   }
-  const shown = () => formatDims(expected.map((e) => (typeof e === 'string' && e in sizes ? `${e}=${sizes[e]}` : e)));
+  const shown = () =>
+    formatDims(expected.map((e) => (typeof e === 'string' && e in sizes ? `${e}=${sizes[e]}` : e)));
   if (t.dims.length !== expected.length) {
     throw new InputError(name, `has dims ${formatDims(t.dims)}, expected ${shown()}`);
   }
@@ -44,7 +45,10 @@ export function expectShape<T extends Tensor>(
     }
   }
   if (t.data.length !== sizeOf(t.dims)) {
-    throw new InputError(name, `holds ${t.data.length} values, dims ${formatDims(t.dims)} need ${sizeOf(t.dims)}`);
+    throw new InputError(
+      name,
+      `holds ${t.data.length} values, dims ${formatDims(t.dims)} need ${sizeOf(t.dims)}`,
+    );
   }
   return t;
 }

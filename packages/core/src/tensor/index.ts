@@ -1,2 +1,11 @@
 export { type DimSpec, expectFinite, expectShape } from './checks.js';
-export { type FloatArray, formatDims, sizeOf, stridesOf, type Tensor, tensor, zeros32, zeros64 } from './Tensor.js';
+export {
+  type FloatArray,
+  formatDims,
+  sizeOf,
+  stridesOf,
+  type Tensor,
+  tensor,
+  zeros32,
+  zeros64,
+} from './Tensor.js';
