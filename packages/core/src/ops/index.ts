@@ -1,0 +1,6 @@
+export { add, relu, sigmoid } from './elementwise.js';
+export { layerNorm } from './layerNorm.js';
+export { linear } from './linear.js';
+export { type MatmulOptions, matmul } from './matmul.js';
+export { softmax } from './softmax.js';
+export { hasStateTensor, type StateDict, stateTensor } from './stateDict.js';
