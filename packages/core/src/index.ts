@@ -6,3 +6,4 @@ export * from './masks/index.js';
 export * from './ops/index.js';
 export * from './pipeline/index.js';
 export * from './tensor/index.js';
+export * from './slotAttention/index.js';

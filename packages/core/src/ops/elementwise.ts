@@ -10,7 +10,7 @@ export function relu(x: Tensor): Tensor<Float64Array> {
   const out = new Float64Array(x.data.length);
   for (let i = 0; i < out.length; i++) {
     const v = x.data[i]!;
-    out[i] = v > 0 ? v : 0;
+    out[i] = Math.max(v, 0);
   }
   return { data: out, dims: [...x.dims] };
 }
