@@ -1,4 +1,4 @@
-import type { ObjectScores } from './semiSupervised.js';
+import type { ObjectScores } from './sequenceEvaluator.js';
 
 /** The reference's global numbers (`global_results-<set>.csv`). */
 export interface GlobalResults {

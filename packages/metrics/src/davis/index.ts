@@ -1,18 +1,26 @@
+export type { LabelArray, LabelMap } from '../png/decodePng.js';
+export { boundaryF, boundaryMap, boundaryRadius, countSet, fMeasure } from './boundaryF.js';
+export { boundaryPixels } from './boundaryPixels.js';
+export { dilateDisk, dilateInto, diskSpans } from './dilateDisk.js';
 export {
-  boundaryF,
-  boundaryFPrepared,
-  boundaryMap,
-  boundaryRadius,
-  dilateDisk,
-  type PreparedBoundary,
-  prepareBoundary,
-} from './boundaryF.js';
+  evaluateDavisSequence,
+  evaluateSemiSupervisedSequence,
+  evaluateUnsupervisedSequence,
+  type SequenceOptions,
+} from './evaluateSequence.js';
 export { type GlobalResults, globalResults } from './globalResults.js';
 export { type ObjectStatistics, objectStatistics } from './objectStatistics.js';
-export { regionJ } from './regionJ.js';
+export { jaccard, regionJ } from './regionJ.js';
 export {
-  evaluateSemiSupervisedSequence,
+  createDavisSequenceEvaluator,
+  type DavisFrameResult,
+  type DavisProtocol,
+  type DavisSequenceEvaluator,
+  type DavisSequenceOptions,
+  type DavisSequenceResult,
+  type DavisSequenceSummary,
+  type FrameNames,
+  MAX_PROPOSALS,
+  type MatchedObject,
   type ObjectScores,
-  type SemiSupervisedOptions,
-} from './semiSupervised.js';
-export { evaluateUnsupervisedSequence, MAX_PROPOSALS, type MatchedObject } from './unsupervised.js';
+} from './sequenceEvaluator.js';

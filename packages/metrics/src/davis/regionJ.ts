@@ -12,5 +12,10 @@ export function regionJ(pred: Uint8Array, gt: Uint8Array, voidMask?: Uint8Array)
     if (a && s) inter++;
     if (a || s) union++;
   }
+  return jaccard(inter, union);
+}
+
+/** J from pixel counts: inter/union, 1 when the union is empty (both masks empty). */
+export function jaccard(inter: number, union: number): number {
   return union === 0 ? 1 : inter / union;
 }

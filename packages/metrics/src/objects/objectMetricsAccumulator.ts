@@ -1,4 +1,5 @@
 import { InputError, optimalAssignment } from '@slotmatch/core';
+import type { LabelArray } from '../png/decodePng.js';
 import { adjustedRandIndex } from './adjustedRandIndex.js';
 
 /** Object-centric metrics of one video, named as in the reference fixtures. NaN where undefined. */
@@ -20,8 +21,6 @@ export interface ObjectMetricsOptions {
   /** GT label that marks void pixels, ignored like background (default 255; `null` for none). */
   readonly voidLabel?: number | null;
 }
-
-type LabelArray = Uint8Array | Uint16Array | Int32Array;
 
 /** Per-frame sufficient statistics: sparse contingency over GT objects, and areas. */
 interface FrameTable {
