@@ -1,0 +1,1 @@
+export { type CkaGradients, CkaWorkspace, cka, ckaMatrices } from './cka.js';

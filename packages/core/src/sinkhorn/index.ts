@@ -1,0 +1,1 @@
+export { type SinkhornOptions, sinkhorn, sinkhornPlan } from './sinkhorn.js';

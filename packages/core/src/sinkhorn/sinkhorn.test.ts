@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../errors/InputError.js';
+import { sinkhorn } from './index.js';
+
+const t = (values: number[], dims: number[]) => ({ data: Float64Array.from(values), dims });
+
+describe('sinkhorn', () => {
+  it('gives the hand-checked plan of METHODS.md (columns exact)', () => {
+    const cos = [1, 0.5, 0.5, 1];
+    const plan = sinkhorn(
+      t([1, 2], [2]),
+      t([2, 1], [2]),
+      t(
+        cos.map((c) => 1 - c),
+        [2, 2],
+      ),
+      { eps: 0.05, iterations: 3 },
+    );
+    expect(plan.dims).toEqual([2, 2]);
+    const [p00, p01, p10, p11] = plan.data;
+    expect(p00).toBeCloseTo(0.665701, 6);
+    expect(p01).toBeCloseTo(0, 6);
+    expect(p10).toBeCloseTo(0.000966, 6);
+    expect(p11).toBeCloseTo(0.333333, 6);
+    expect(p00! + p10!).toBeCloseTo(2 / 3, 15);
+    expect(p01! + p11!).toBeCloseTo(1 / 3, 15);
+  });
+
+  it('converges to both marginals with enough iterations, batch by batch', () => {
+    const n = 3;
+    const m = 4;
+    const cost = Array.from({ length: 2 * n * m }, (_, q) => Math.abs(Math.sin(q * 1.7)));
+    const muS = [1, 2, 3, 3, 1, 1];
+    const muT = [1, 1, 1, 1, 4, 3, 2, 1];
+    const plan = sinkhorn(t(muS, [2, n]), t(muT, [2, m]), t(cost, [2, n, m]), { eps: 0.5, iterations: 500 });
+    for (let q = 0; q < 2; q++) {
+      const sumS = muS.slice(q * n, q * n + n).reduce((a, b) => a + b);
+      const sumT = muT.slice(q * m, q * m + m).reduce((a, b) => a + b);
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        for (let j = 0; j < m; j++) s += plan.data[q * n * m + i * m + j]!;
+        expect(s).toBeCloseTo(muS[q * n + i]! / sumS, 10);
+      }
+      for (let j = 0; j < m; j++) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += plan.data[q * n * m + i * m + j]!;
+        expect(s).toBeCloseTo(muT[q * m + j]! / sumT, 12);
+      }
+    }
+  });
+
+  it('names the argument at fault', () => {
+    expect(() => sinkhorn(t([1, 2, 3], [3]), t([1, 1], [2]), t([0, 0, 0, 0], [2, 2]))).toThrow(
+      'muS: has dims [3], expected [N=2]',
+    );
+    expect(() => sinkhorn(t([1, Number.NaN], [2]), t([1, 1], [2]), t([0, 0, 0, 0], [2, 2]))).toThrow(
+      InputError,
+    );
+    expect(() => sinkhorn(t([1, -1], [2]), t([1, 1], [2]), t([0, 0, 0, 0], [2, 2]))).toThrow(
+      'muS: value 1 is -1',
+    );
+    expect(() => sinkhorn(t([1, 1], [2]), t([1, 1], [2]), t([0, 0], [2]))).toThrow('cost: expected');
+    expect(() => sinkhorn(t([1, 1], [2]), t([1, 1], [2]), t([0, 0, 0, 0], [2, 2]), { eps: 0 })).toThrow(
+      'options.eps: must be > 0',
+    );
+  });
+});
