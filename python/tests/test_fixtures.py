@@ -15,7 +15,7 @@ HERE = pathlib.Path(__file__).resolve().parents[1]
 
 def test_discovery_finds_the_writers():
     writers = discover()
-    assert {"core-forward"} <= set(writers)
+    assert {"core-forward", "runtime"} <= set(writers)
     assert all(callable(m.write) for m in writers.values())
 
 
@@ -69,3 +69,35 @@ def test_fixtures_cli_lists_and_refuses_unknown_names():
     assert r.returncode == 0 and "core-forward" in r.stdout
     r = subprocess.run([sys.executable, "-m", "slotmatch_torch", "fixtures", "--only", "nope"], cwd=HERE, capture_output=True, text=True)
     assert r.returncode == 2 and "invalid choice" in r.stderr
+
+
+def test_runtime_fixtures_are_reproducible_and_follow_the_parity_contract(tmp_path):
+    from slotmatch_torch.fixture_writers import runtime
+
+    first = runtime.write(tmp_path / "a")
+    second = runtime.write(tmp_path / "b")
+    rel = [p.relative_to(tmp_path / "a") for p in first]
+    for r in rel:
+        a, b = tmp_path / "a" / r, tmp_path / "b" / r
+        files = sorted(x.name for x in a.iterdir()) if a.is_dir() else [None]
+        for name in files:
+            fa, fb = (a / name, b / name) if name else (a, b)
+            assert fa.read_bytes() == fb.read_bytes(), fa
+    root = tmp_path / "a" / runtime.RELATIVE_DIR
+    assert sorted(p.name for p in (root / "tiny-teacher").iterdir()) == ["encoder.onnx", "first.onnx", "model.json", "next.onnx"]
+    clip = json.loads((root / "tiny-clip.json").read_text())
+    frames = decode_tensor(clip["frames"])
+    assert frames.shape == (runtime.T, runtime.H0, runtime.W0, 3) and frames.min() >= 0 and frames.max() <= 255
+    assert np.array_equal(frames, np.round(frames))
+    for key, (name, make_config, _) in runtime.MODELS.items():
+        cfg = make_config()
+        manifest = json.loads((root / name / "model.json").read_text())
+        assert manifest["role"] == key and manifest["name"] == name
+        k, s, p = cfg.num_slots, cfg.slot_dim, cfg.num_patches
+        shapes = {n: decode_tensor(t).shape for n, t in clip[key].items()}
+        assert shapes == {"pixels": (runtime.T, 3, cfg.image_height, cfg.image_width), "slots": (runtime.T, k, s),
+                          "masks": (runtime.T, k, p), "attention": (runtime.T, k, p)}
+        masks = decode_tensor(clip[key]["masks"])
+        assert masks.max() > 0.5  # not a near-uniform random model
+    total = sum(f.stat().st_size for f in root.rglob("*") if f.is_file())
+    assert total < 1_500_000

@@ -1,9 +1,8 @@
 """``core-forward``: packages/core/test/fixtures/slotcontrast-forward.json, the reference for the TypeScript forward.
 
 A small SlotContrast slot model (everything after the backbone: adapter, slot attention with GRU, predictor,
-MLP decoder, learned initial slots) with seeded random parameters — biases and LayerNorm affine parameters
-perturbed away from their 0/1 initialisation and weight matrices drawn with a gain large enough that
-masks and attention are far from uniform, so that each parameter matters — run by torch over seeded random
+MLP decoder, learned initial slots) with seeded random parameters (``_weights.perturb_for_fixture``: every
+parameter matters, masks and attention far from uniform) run by torch over seeded random
 backbone features [B,T,P,D]. Weights keep the official state_dict key names.
 """
 import pathlib
@@ -13,6 +12,7 @@ import torch
 
 from ..config import ModelConfig
 from ..models import build_model
+from ._weights import perturb_for_fixture
 from .encoding import encode_tensor, write_json_atomic
 
 RELATIVE_PATH = pathlib.Path("packages/core/test/fixtures/slotcontrast-forward.json")
@@ -32,14 +32,8 @@ def build_fixture():
     cfg = fixture_config()
     model = build_model(cfg).eval()
     g = torch.Generator().manual_seed(SEED)
+    perturb_for_fixture(model, g, skip_prefix="encoder.module.backbone.")
     with torch.no_grad():
-        for name, p in model.named_parameters():
-            if name.startswith("encoder.module.backbone."):
-                continue
-            if p.ndim == 1:  # biases and LayerNorm affine parameters
-                p.add_(0.1 * torch.randn(p.shape, generator=g))
-            elif p.ndim == 2:  # weight matrices: N(0, (1.5/√fan_in)²), so masks are far from uniform
-                p.copy_(torch.randn(p.shape, generator=g) * 1.5 / p.shape[1] ** 0.5)
         features = torch.randn(B, T, cfg.num_patches, cfg.feature_dim, generator=g)
         out = model.forward_features(features)
     weights = {k: encode_tensor(v.float()) for k, v in model.non_backbone_state_dict().items()}
