@@ -24,6 +24,7 @@ export { type BundleLocation, openBundle } from './bundle/openBundle.js';
 export {
   bundleCacheFolder,
   defaultCacheDir,
+  fileBundleCache,
   type UrlSourceOptions,
   urlBundleSource,
 } from './bundle/urlSource.js';

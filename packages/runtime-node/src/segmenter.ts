@@ -8,7 +8,7 @@ import {
   type CompareOptions,
   compareSegmenters,
   type FrameSource,
-  loadModel,
+  type MaskMeasures,
   Segmenter,
   type SegmentOptions,
 } from '@slotmatch/core';
@@ -34,21 +34,19 @@ export async function loadSegmenter(
   options: LoadSegmenterOptions = {},
 ): Promise<Segmenter> {
   const backend = options.backend ?? createNodeBackend(options);
-  const source = await openBundle(location, options);
-  const model = await loadModel(source, backend);
-  return new Segmenter(model, options.segment ?? {});
+  return Segmenter.load(await openBundle(location, options), backend, options.segment);
 }
 
-/** DAVIS J and F (davis2017-evaluation) as the pipeline's mask measures. */
-export const davisMeasures = {
-  regionJ: (pred: Uint8Array, gt: Uint8Array) => regionJ(pred, gt),
-  boundaryF: (pred: Uint8Array, gt: Uint8Array, width: number, height: number) =>
-    boundaryF(pred, gt, width, height),
+/** DAVIS J (region IoU) and F (boundary measure) of davis2017-evaluation, from @slotmatch/metrics. */
+export const davisMeasures: MaskMeasures = {
+  regionJ: (pred, gt) => regionJ(pred, gt),
+  boundaryF: (pred, gt, width, height) => boundaryF(pred, gt, width, height),
 };
 
 /**
- * Teacher and student on the same frames: per frame both results, slot cosine, J, F, J&F of the
- * student's label map against the teacher's, and the teacher/student time ratio.
+ * Teacher and student on the same frames (core `compareSegmenters`): per frame both results, the
+ * slot cosine of L_slot-KD, J, F and J&F of the student's label map against the teacher's
+ * ({@link davisMeasures}), and the teacher/student time ratio.
  */
 export function compare(
   teacher: Segmenter,

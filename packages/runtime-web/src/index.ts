@@ -19,6 +19,7 @@ export {
 export {
   BUNDLE_CACHE_NAME,
   type CachedUrlOptions,
+  cacheApiBundleCache,
   cachedUrlBundleSource,
   clearBundleCache,
   openWebBundle,

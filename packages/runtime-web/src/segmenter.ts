@@ -11,6 +11,7 @@ import {
   type FrameResult,
   type LoadedModel,
   loadModel,
+  type MaskMeasures,
   Segmenter,
   type SegmentOptions,
 } from '@slotmatch/core';
@@ -57,11 +58,10 @@ export async function loadSegmenter(
   return new WebSegmenter(model, options.segment ?? {}, backend);
 }
 
-/** DAVIS J and F (davis2017-evaluation) as the pipeline's mask measures. */
-export const davisMeasures = {
-  regionJ: (pred: Uint8Array, gt: Uint8Array) => regionJ(pred, gt),
-  boundaryF: (pred: Uint8Array, gt: Uint8Array, width: number, height: number) =>
-    boundaryF(pred, gt, width, height),
+/** DAVIS J (region IoU) and F (boundary measure) of davis2017-evaluation, from @slotmatch/metrics. */
+export const davisMeasures: MaskMeasures = {
+  regionJ: (pred, gt) => regionJ(pred, gt),
+  boundaryF: (pred, gt, width, height) => boundaryF(pred, gt, width, height),
 };
 
 /** Teacher and student side by side on the same browser frames (see core `compareSegmenters`). */

@@ -1,4 +1,9 @@
 export { type BundleSource, bytesBundleSource } from './bundleSource.js';
+export {
+  type BundleFileCache,
+  type FetchSourceOptions,
+  fetchBundleSource,
+} from './fetchSource.js';
 export { expectedGraphShapes, type GraphSignature, type TensorInfo, validateGraphIO } from './graphIO.js';
 export {
   BUNDLE_ARCHITECTURES,

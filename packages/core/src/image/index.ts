@@ -16,4 +16,12 @@ export {
   preprocessFrame,
   validatePreprocessSpec,
 } from './preprocess.js';
-export { resampleSeparable, resizeBicubic, resizeBilinear } from './resize.js';
+export {
+  type AxisLayout,
+  resampleAxis,
+  resampleColumns,
+  resampleRows,
+  resampleSeparable,
+  resizeBicubic,
+  resizeBilinear,
+} from './resize.js';

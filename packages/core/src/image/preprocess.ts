@@ -7,12 +7,14 @@
  *     x = lo + x·(hi − lo)                              (valueRange [lo, hi]; [0, 1] is the identity)
  *     x = (x − mean[c]) / std[c]
  *
- * The resize runs directly on the interleaved bytes (horizontal pass) and writes the normalised
- * planes into a caller-provided batch buffer, so a batch of frames needs no per-frame copies.
+ * The resize runs directly on the interleaved bytes (the x pass of {@link resampleAxis}) and writes
+ * the normalised planes into a caller-provided batch buffer, so a batch of frames needs no
+ * per-frame copies.
  */
 import { InputError } from '../errors/index.js';
 import { bicubicTable, type ResampleTable } from './bicubicKernel.js';
 import { bytesPerPixel, type RgbFrame, validateFrame } from './frame.js';
+import { resampleAxis, resampleColumns } from './resize.js';
 
 /** What the encoder expects (the manifest's `input` block). */
 export interface PreprocessSpec {
@@ -100,53 +102,24 @@ export class FramePreprocessor {
     const { width: w, height: h } = frame;
     if (this.rows?.inSize !== h) this.rows = bicubicTable(h, oh);
     if (this.cols?.inSize !== w) this.cols = bicubicTable(w, ow);
-    const rows = this.rows;
-    const cols = this.cols;
     if (this.tmp.length < 3 * h * ow) this.tmp = new Float64Array(3 * h * ow);
     const tmp = this.tmp;
-    const data = frame.data;
     const bpp = bytesPerPixel(frame.format);
-    // Horizontal pass on the interleaved bytes → tmp [3, h, ow] in 0..255 units.
-    for (let y = 0; y < h; y++) {
-      const rowStart = y * w * bpp;
-      for (let x = 0; x < ow; x++) {
-        let r = 0;
-        let g = 0;
-        let b = 0;
-        for (let k = 0; k < 4; k++) {
-          const wt = cols.weight[x * 4 + k]!;
-          const p = rowStart + cols.index[x * 4 + k]! * bpp;
-          r += wt * data[p]!;
-          g += wt * data[p + 1]!;
-          b += wt * data[p + 2]!;
-        }
-        const t = y * ow + x;
-        tmp[t] = r;
-        tmp[h * ow + t] = g;
-        tmp[2 * h * ow + t] = b;
-      }
-    }
-    // Vertical pass + normalisation → out [3, oh, ow].
+    // x pass on the interleaved bytes → tmp [3, h, ow] in 0..255 units.
+    resampleAxis(
+      frame.data,
+      { outer: h, outerStride: w * bpp, step: bpp, inner: 3, innerStride: 1 },
+      this.cols,
+      tmp,
+      { outerStride: ow, step: 1, innerStride: h * ow },
+    );
+    // y pass → target [3, oh, ow], then the affine normalisation of each plane.
+    resampleColumns(tmp, 3, ow, this.rows, target, offset);
     for (let c = 0; c < 3; c++) {
       const sc = this.scale[c]!;
       const sh = this.shift[c]!;
-      const plane = c * h * ow;
-      const obase = offset + c * oh * ow;
-      for (let y = 0; y < oh; y++) {
-        const i0 = plane + rows.index[y * 4]! * ow;
-        const i1 = plane + rows.index[y * 4 + 1]! * ow;
-        const i2 = plane + rows.index[y * 4 + 2]! * ow;
-        const i3 = plane + rows.index[y * 4 + 3]! * ow;
-        const w0 = rows.weight[y * 4]!;
-        const w1 = rows.weight[y * 4 + 1]!;
-        const w2 = rows.weight[y * 4 + 2]!;
-        const w3 = rows.weight[y * 4 + 3]!;
-        const orow = obase + y * ow;
-        for (let x = 0; x < ow; x++) {
-          const v = w0 * tmp[i0 + x]! + w1 * tmp[i1 + x]! + w2 * tmp[i2 + x]! + w3 * tmp[i3 + x]!;
-          target[orow + x] = v * sc + sh;
-        }
-      }
+      const end = offset + (c + 1) * oh * ow;
+      for (let i = offset + c * oh * ow; i < end; i++) target[i] = target[i]! * sc + sh;
     }
     return target;
   }

@@ -1,11 +1,68 @@
 /**
- * Separable resampling of planar images/maps [C, H, W] with per-axis tables
- * ({@link bicubicTable}, {@link bilinearTable}): out[c, y, x] = Σ_j Σ_i wy[y, j]·wx[x, i]·in[c, iy[y, j], ix[x, i]],
- * evaluated as a horizontal pass into a [C, H, outW] scratch then a vertical pass (exact up to
- * float rounding, which is accumulated in float64).
+ * Separable resampling with per-axis tables ({@link bicubicTable}, {@link bilinearTable}):
+ *
+ *     out[c, y, x] = Σ_j Σ_i wy[y, j]·wx[x, i]·in[c, iy[y, j], ix[x, i]]
+ *
+ * evaluated as two applications of one axis pass ({@link resampleAxis}): along x into a float64
+ * [C, H, outW] scratch, then along y (exact up to float rounding, accumulated in float64). The
+ * same pass serves the frame pre-processing (interleaved bytes → planes) and the mask upsampling.
  */
 import { InputError } from '../errors/index.js';
 import { bicubicTable, bilinearTable, type ResampleTable } from './bicubicKernel.js';
+
+/**
+ * How one resampled axis sits in a flat array: `outer` independent groups `outerStride` apart,
+ * samples along the axis `step` apart, and `inner` parallel lines `innerStride` apart, starting at
+ * `offset`. E.g. planar [C, H, W] along x: outer = C·H, outerStride = W, step = 1, inner = 1;
+ * along y: outer = C, outerStride = H·W, step = W, inner = W, innerStride = 1; interleaved RGB
+ * rows along x: outer = H, outerStride = 3W, step = 3, inner = 3 channels, innerStride = 1.
+ */
+export interface AxisLayout {
+  readonly outer: number;
+  readonly outerStride: number;
+  readonly step: number;
+  readonly inner: number;
+  readonly innerStride: number;
+  readonly offset?: number;
+}
+
+/**
+ * One axis of a separable resample: for every group o, output sample y and line i,
+ * dst[o, y, i] = Σ_k table.weight[y, k] · src[o, table.index[y, k], i] (indices already clamped
+ * by the table). `src` holds `table.inSize` samples along the axis, `dst` `table.outSize`.
+ */
+export function resampleAxis(
+  src: ArrayLike<number>,
+  from: AxisLayout,
+  table: ResampleTable,
+  dst: { [i: number]: number; readonly length: number },
+  to: Omit<AxisLayout, 'outer' | 'inner'>,
+): void {
+  const { taps, index, weight, outSize } = table;
+  const fo = from.offset ?? 0;
+  const too = to.offset ?? 0;
+  const inner = from.inner;
+  for (let o = 0; o < from.outer; o++) {
+    const sBase = fo + o * from.outerStride;
+    const dBase = too + o * to.outerStride;
+    for (let y = 0; y < outSize; y++) {
+      const t = y * taps;
+      const d = dBase + y * to.step;
+      if (inner === 1) {
+        let s = 0;
+        for (let k = 0; k < taps; k++) s += weight[t + k]! * src[sBase + index[t + k]! * from.step]!;
+        dst[d] = s;
+        continue;
+      }
+      for (let i = 0; i < inner; i++) {
+        const si = sBase + i * from.innerStride;
+        let s = 0;
+        for (let k = 0; k < taps; k++) s += weight[t + k]! * src[si + index[t + k]! * from.step]!;
+        dst[d + i * to.innerStride] = s;
+      }
+    }
+  }
+}
 
 function checkPlanar(subject: string, data: ArrayLike<number>, c: number, h: number, w: number): void {
   for (const [name, v] of [
@@ -19,6 +76,43 @@ function checkPlanar(subject: string, data: ArrayLike<number>, c: number, h: num
   if (data.length !== c * h * w) {
     throw new InputError(subject, `has ${data.length} values, expected ${c}×${h}×${w} = ${c * h * w}`);
   }
+}
+
+/** The x pass of a planar [C, H, W] array into `dst` [C, H, cols.outSize] (rule in the file header). */
+export function resampleRows(
+  src: ArrayLike<number>,
+  channels: number,
+  height: number,
+  cols: ResampleTable,
+  dst: { [i: number]: number; readonly length: number },
+): void {
+  const w = cols.inSize;
+  const ow = cols.outSize;
+  resampleAxis(
+    src,
+    { outer: channels * height, outerStride: w, step: 1, inner: 1, innerStride: 0 },
+    cols,
+    dst,
+    { outerStride: ow, step: 1, innerStride: 0 },
+  );
+}
+
+/** The y pass of a planar [C, H, W] array into `dst` [C, rows.outSize, W] at `offset`. */
+export function resampleColumns(
+  src: ArrayLike<number>,
+  channels: number,
+  width: number,
+  rows: ResampleTable,
+  dst: { [i: number]: number; readonly length: number },
+  offset = 0,
+): void {
+  resampleAxis(
+    src,
+    { outer: channels, outerStride: rows.inSize * width, step: width, inner: width, innerStride: 1 },
+    rows,
+    dst,
+    { outerStride: rows.outSize * width, step: width, innerStride: 1, offset },
+  );
 }
 
 /**
@@ -41,29 +135,9 @@ export function resampleSeparable(
   if (result.length !== channels * oh * ow) {
     throw new InputError('resample output', `has ${result.length} values, expected ${channels * oh * ow}`);
   }
-  const tmp = new Float64Array(h * ow);
-  const tx = cols.taps;
-  const ty = rows.taps;
-  for (let c = 0; c < channels; c++) {
-    const base = c * h * w;
-    for (let y = 0; y < h; y++) {
-      const row = base + y * w;
-      for (let x = 0; x < ow; x++) {
-        let s = 0;
-        for (let k = 0; k < tx; k++) s += cols.weight[x * tx + k]! * src[row + cols.index[x * tx + k]!]!;
-        tmp[y * ow + x] = s;
-      }
-    }
-    const obase = c * oh * ow;
-    for (let y = 0; y < oh; y++) {
-      const orow = obase + y * ow;
-      for (let x = 0; x < ow; x++) {
-        let s = 0;
-        for (let k = 0; k < ty; k++) s += rows.weight[y * ty + k]! * tmp[rows.index[y * ty + k]! * ow + x]!;
-        result[orow + x] = s;
-      }
-    }
-  }
+  const tmp = new Float64Array(channels * h * ow);
+  resampleRows(src, channels, h, cols, tmp);
+  resampleColumns(tmp, channels, ow, rows, result);
   return result;
 }
 

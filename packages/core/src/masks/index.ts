@@ -1,3 +1,3 @@
 export { argmaxSlots } from './argmaxSlots.js';
 export { oneHot } from './oneHot.js';
-export { masksToLabelMap, upsampleMasks } from './upsampleMasks.js';
+export { LabelMapper, masksToLabelMap, upsampleMasks } from './upsampleMasks.js';

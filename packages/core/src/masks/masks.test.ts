@@ -4,7 +4,7 @@ import { InputError } from '../errors/index.js';
 import { resizeGolden } from '../image/resize.golden.js';
 import { argmaxSlots } from './argmaxSlots.js';
 import { oneHot } from './oneHot.js';
-import { masksToLabelMap, upsampleMasks } from './upsampleMasks.js';
+import { LabelMapper, masksToLabelMap, upsampleMasks } from './upsampleMasks.js';
 
 describe('upsampleMasks', () => {
   it('matches torch bilinear (align_corners=False) on a [2,5,7] map', () => {
@@ -53,6 +53,46 @@ describe('masksToLabelMap', () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('LabelMapper', () => {
+  it('equals argmax of the upsampled masks on blocky masks (uniform cells take the shortcut) and exact ties', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 31 }),
+        fc.integer({ min: 1, max: 31 }),
+        fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 36, maxLength: 36 }),
+        (k, h, w, oh, ow, picks) => {
+          // Softmax-like masks: slot picks[g] % (k + 1) dominates cell g; k + 1 means "all equal" (a tie).
+          const masks = new Float32Array(k * h * w);
+          for (let g = 0; g < h * w; g++) {
+            const win = picks[g]! % (k + 1);
+            for (let j = 0; j < k; j++) masks[j * h * w + g] = win === k ? 1 / k : j === win ? 0.9 : 0.1 / k;
+          }
+          const mapper = new LabelMapper(k, h, w, 1);
+          const expected = Array.from(argmaxSlots(upsampleMasks(masks, k, h, w, oh, ow), k, 1));
+          expect(Array.from(mapper.run(masks, oh, ow))).toEqual(expected);
+          // A second run reuses tables and scratch, and can write into a given buffer.
+          const out = new Uint8Array(oh * ow);
+          expect(mapper.run(masks, oh, ow, out)).toBe(out);
+          expect(Array.from(out)).toEqual(expected);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('rejects non-finite masks and impossible label ranges, naming the slot', () => {
+    const masks = new Float32Array(2 * 2 * 2);
+    masks[5] = Number.NaN;
+    expect(() => new LabelMapper(2, 2, 2, 1).run(masks, 4, 4)).toThrow(
+      /masks: value NaN in slot 1, grid cell 1/,
+    );
+    expect(() => new LabelMapper(256, 1, 1, 1)).toThrow(/must fit/);
   });
 });
 

@@ -15,6 +15,12 @@ export {
 } from './compare.js';
 export { type LoadedModel, loadModel } from './loadModel.js';
 export {
+  createOrtBackend,
+  type OrtBackend,
+  type OrtBackendOptions,
+  providersForDevice,
+} from './ortBackend.js';
+export {
   type OrtSessionLike,
   type OrtTensorConstructor,
   type OrtTensorLike,

@@ -10,12 +10,14 @@
  * B frames (their pixels and features) and the carried slots are held at any time, so memory does
  * not grow with the video length. The source is pulled only when the next batch is needed.
  */
+
+import type { BundleSource } from '../bundle/bundleSource.js';
 import { InputError } from '../errors/index.js';
 import { type RgbFrame, validateFrame } from '../image/frame.js';
 import { FramePreprocessor } from '../image/preprocess.js';
-import { masksToLabelMap, upsampleMasks } from '../masks/upsampleMasks.js';
-import { type HostTensor, shapeSize } from './backend.js';
-import type { LoadedModel } from './loadModel.js';
+import { LabelMapper, upsampleMasks } from '../masks/upsampleMasks.js';
+import { type HostTensor, type InferenceBackend, shapeSize } from './backend.js';
+import { type LoadedModel, loadModel } from './loadModel.js';
 import { type FrameTimings, nowMs } from './timings.js';
 
 /** A video as a (sync or async) sequence of frames. */
@@ -54,6 +56,14 @@ export interface FrameResult {
   readonly timings: FrameTimings;
 }
 
+/** What one `segment` call carries from frame to frame. */
+interface RunState {
+  /** next_init of the previous frame (undefined before the first frame). */
+  carry: Float32Array | undefined;
+  index: number;
+  readonly labels: LabelMapper;
+}
+
 interface Pending {
   readonly frame: RgbFrame;
   readonly preprocessMs: number;
@@ -68,6 +78,18 @@ export class Segmenter {
   constructor(model: LoadedModel, defaults: SegmentOptions = {}) {
     this.model = model;
     this.defaults = defaults;
+  }
+
+  /**
+   * Load and validate the bundle of `source` on `backend` (core {@link loadModel}: manifest, graph
+   * files and graph I/O, all before the first frame) and return a segmenter over it.
+   */
+  static async load(
+    source: BundleSource,
+    backend: InferenceBackend,
+    defaults: SegmentOptions = {},
+  ): Promise<Segmenter> {
+    return new Segmenter(await loadModel(source, backend), defaults);
   }
 
   get manifest() {
@@ -94,7 +116,12 @@ export class Segmenter {
     }
     const pre = new FramePreprocessor(this.model.manifest.input);
     const batch = new Float32Array(batchSize * pre.frameSize);
-    const state: { carry: Float32Array | undefined; index: number } = { carry: undefined, index: 0 };
+    const { slots, tokens } = this.model.manifest;
+    const state: RunState = {
+      carry: undefined,
+      index: 0,
+      labels: new LabelMapper(slots.count, tokens.gridHeight, tokens.gridWidth, 1),
+    };
     let pending: Pending[] = [];
     let seen = 0;
     for await (const frame of frames) {
@@ -133,7 +160,7 @@ export class Segmenter {
   private async *runBatch(
     pending: readonly Pending[],
     batch: Float32Array,
-    state: { carry: Float32Array | undefined; index: number },
+    state: RunState,
     opts: SegmentOptions,
   ): AsyncGenerator<FrameResult, void, undefined> {
     if (this.disposed) throw new InputError(this.model.source, 'the segmenter has been disposed');
@@ -180,7 +207,7 @@ export class Segmenter {
 
       const t2 = nowMs();
       const { width, height } = frame;
-      const labels = opts.labels === false ? undefined : masksToLabelMap(masks, k, gh, gw, height, width, 1);
+      const labels = opts.labels === false ? undefined : state.labels.run(masks, height, width);
       const softMasks =
         opts.masks === 'grid'
           ? masks

@@ -4,7 +4,7 @@
  * turn (core `probeProviders`) and the provider that worked is used for the remaining graphs. CUDA
  * is picked only when its provider library loads and creates a session.
  */
-import { InputError } from '@slotmatch/core';
+import { providersForDevice } from '@slotmatch/core';
 
 /** Devices accepted by {@link createNodeBackend}. */
 export type NodeDevice = 'auto' | 'gpu' | 'cuda' | 'webgpu' | 'dml' | 'coreml' | 'cpu';
@@ -22,11 +22,5 @@ export const DEVICE_EXECUTION_PROVIDERS: Readonly<Record<NodeDevice, readonly st
 
 /** The provider list for a device (throws an InputError naming the device when unknown). */
 export function executionProvidersFor(device: string): readonly string[] {
-  if (!Object.hasOwn(DEVICE_EXECUTION_PROVIDERS, device)) {
-    throw new InputError(
-      'device',
-      `unknown device "${device}"; expected one of ${Object.keys(DEVICE_EXECUTION_PROVIDERS).join(', ')}`,
-    );
-  }
-  return DEVICE_EXECUTION_PROVIDERS[device as NodeDevice];
+  return providersForDevice(DEVICE_EXECUTION_PROVIDERS, device);
 }

@@ -1,17 +1,15 @@
 /**
- * The onnxruntime-node implementation of the pipeline's InferenceBackend: execution provider
- * chosen by probe-then-fallback over the device's table ({@link DEVICE_EXECUTION_PROVIDERS}),
- * thread settings passed to every session, sessions wrapped by core's `wrapOrtSession` (every
- * onnxruntime tensor disposed after each run).
+ * The onnxruntime-node implementation of the pipeline's InferenceBackend: core's
+ * `createOrtBackend` (probe-then-fallback over the device's row of {@link DEVICE_EXECUTION_PROVIDERS},
+ * every onnxruntime tensor disposed after each run) with onnxruntime-node sessions and the thread
+ * settings passed to every session.
  */
 import {
-  type InferenceBackend,
-  type InferenceSession,
+  createOrtBackend,
   InputError,
+  type OrtBackend,
   type OrtSessionLike,
-  type ProviderFailure,
-  probeProviders,
-  wrapOrtSession,
+  type OrtTensorConstructor,
 } from '@slotmatch/core';
 import * as ort from 'onnxruntime-node';
 import { executionProvidersFor, type NodeDevice } from './executionProviders.js';
@@ -45,12 +43,7 @@ export interface NodeBackendOptions {
 }
 
 /** An InferenceBackend on onnxruntime-node; `provider` is known after the first session. */
-export interface NodeBackend extends InferenceBackend {
-  /** The execution provider in use (undefined before the first session). */
-  readonly provider: string | undefined;
-  /** Providers that failed while probing. */
-  readonly failures: readonly ProviderFailure[];
-}
+export type NodeBackend = OrtBackend;
 
 /**
  * onnxruntime's process-wide log level, applied when the first session is created. Default
@@ -81,47 +74,24 @@ function checkThreads(name: string, v: number | undefined): void {
   }
 }
 
-/** Create the onnxruntime-node backend (selection rule in executionProviders.ts). */
+/** Create the onnxruntime-node backend (selection rule in executionProviders.ts, core `createOrtBackend`). */
 export function createNodeBackend(options: NodeBackendOptions = {}): NodeBackend {
-  const device = options.device ?? 'auto';
-  const providers = executionProvidersFor(device);
+  const providers = executionProvidersFor(options.device ?? 'auto');
   checkThreads('intraOpNumThreads', options.intraOpNumThreads);
   checkThreads('interOpNumThreads', options.interOpNumThreads);
   const factory = options.sessionFactory ?? defaultFactory;
-  const log = options.log ?? ((m: string) => console.warn(m));
   const base = {
     graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
     ...(options.intraOpNumThreads !== undefined ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
     ...(options.interOpNumThreads !== undefined ? { interOpNumThreads: options.interOpNumThreads } : {}),
   } as const;
-  let provider: string | undefined;
-  let failures: ProviderFailure[] = [];
-  const backend: NodeBackend = {
-    get name() {
-      return `onnxruntime-node/${provider ?? providers.join('|')}`;
-    },
-    get provider() {
-      return provider;
-    },
-    get failures() {
-      return failures;
-    },
-    async createSession(model: Uint8Array, subject: string): Promise<InferenceSession> {
-      if (provider === undefined) {
-        const chosen = await probeProviders(
-          providers,
-          // Quiet onnxruntime's own logging while probing; our log line says what failed.
-          (p) => factory(model, { ...base, executionProviders: [p], logSeverityLevel: 4 }),
-          log,
-          subject,
-        );
-        provider = chosen.provider;
-        failures = chosen.failures;
-        return wrapOrtSession(chosen.value, ort.Tensor as never);
-      }
-      const session = await factory(model, { ...base, executionProviders: [provider], logSeverityLevel: 3 });
-      return wrapOrtSession(session, ort.Tensor as never);
-    },
-  };
-  return backend;
+  return createOrtBackend({
+    runtime: 'onnxruntime-node',
+    providers,
+    // Quiet onnxruntime's own logging while probing; our log line says what failed.
+    create: (model, provider, probing) =>
+      factory(model, { ...base, executionProviders: [provider], logSeverityLevel: probing ? 4 : 3 }),
+    Tensor: ort.Tensor as unknown as OrtTensorConstructor,
+    log: options.log ?? ((m: string) => console.warn(m)),
+  });
 }

@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { type BundleSource, InputError } from '@slotmatch/core';
+import { type BundleFileCache, type BundleSource, fetchBundleSource, InputError } from '@slotmatch/core';
 
 /** Options of {@link urlBundleSource}. */
 export interface UrlSourceOptions {
@@ -33,50 +33,38 @@ export function bundleCacheFolder(url: string, cacheDir = defaultCacheDir()): st
   return join(cacheDir, 'bundles', createHash('sha256').update(prefix).digest('hex').slice(0, 16));
 }
 
-/** URL bundle source with a file cache (rules in the file header). */
-export function urlBundleSource(url: string, options: UrlSourceOptions = {}): BundleSource {
-  let base: URL;
-  try {
-    base = new URL(url.endsWith('/') ? url : `${url}/`);
-  } catch {
-    throw new InputError(url, 'is not a valid URL');
-  }
-  const doFetch = options.fetch ?? globalThis.fetch;
-  const cache =
-    options.cacheDir === false ? undefined : bundleCacheFolder(url, options.cacheDir ?? defaultCacheDir());
+/**
+ * The file cache of one bundle URL (rules in the file header): a miss is any file that cannot be
+ * read; a store that fails is an InputError naming the cache file.
+ */
+export function fileBundleCache(url: string, cacheDir = defaultCacheDir()): BundleFileCache {
+  const folder = bundleCacheFolder(url, cacheDir);
   return {
-    name: url,
-    async read(file: string): Promise<Uint8Array> {
-      const cached = cache ? join(cache, file) : undefined;
-      if (cached) {
-        const hit = await readFile(cached).catch(() => undefined);
-        if (hit) return new Uint8Array(hit);
-      }
-      const target = new URL(file, base);
-      let response: Response;
+    async get(file) {
+      const hit = await readFile(join(folder, file)).catch(() => undefined);
+      return hit ? new Uint8Array(hit.buffer, hit.byteOffset, hit.byteLength) : undefined;
+    },
+    async put(file, _url, bytes) {
+      const cached = join(folder, file);
+      const tmp = `${cached}.${randomBytes(6).toString('hex')}.part`;
       try {
-        response = await doFetch(target);
-      } catch (e) {
-        throw new InputError(`${url}/${file}`, `cannot be downloaded (${(e as Error).message})`);
-      }
-      if (!response.ok)
-        throw new InputError(
-          `${url}/${file}`,
-          `download answered HTTP ${response.status} ${response.statusText}`.trim(),
-        );
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      if (cached) {
         await mkdir(dirname(cached), { recursive: true });
-        const tmp = `${cached}.${randomBytes(6).toString('hex')}.part`;
-        try {
-          await writeFile(tmp, bytes);
-          await rename(tmp, cached);
-        } catch (e) {
-          await rm(tmp, { force: true });
-          throw new InputError(cached, `cannot write the bundle cache (${(e as Error).message})`);
-        }
+        await writeFile(tmp, bytes);
+        await rename(tmp, cached);
+      } catch (e) {
+        await rm(tmp, { force: true });
+        throw new InputError(cached, `cannot write the bundle cache (${(e as Error).message})`, { cause: e });
       }
-      return bytes;
     },
   };
+}
+
+/** URL bundle source with a file cache (core `fetchBundleSource` + {@link fileBundleCache}). */
+export function urlBundleSource(url: string, options: UrlSourceOptions = {}): BundleSource {
+  return fetchBundleSource(url, {
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.cacheDir === false
+      ? {}
+      : { cache: fileBundleCache(url, options.cacheDir ?? defaultCacheDir()) }),
+  });
 }

@@ -3,19 +3,18 @@
  *
  * Device table: "auto" → WebGPU, then wasm; "webgpu" → WebGPU only; "wasm" → wasm only. WebGPU is
  * probed for real (an adapter must be granted and the first graph must load on it); any failure
- * is logged and the next provider is tried (core `probeProviders`). The wasm provider runs
+ * is logged and the next provider is tried (core `createOrtBackend`). The wasm provider runs
  * multi-threaded when the page is cross-origin isolated (COOP/COEP headers: SharedArrayBuffer
  * available), single-threaded otherwise. Every onnxruntime tensor is disposed after each run
  * (core `wrapOrtSession`); outputs are read back to the CPU.
  */
 import {
-  type InferenceBackend,
-  type InferenceSession,
+  createOrtBackend,
   InputError,
+  type OrtBackend,
   type OrtSessionLike,
-  type ProviderFailure,
-  probeProviders,
-  wrapOrtSession,
+  type OrtTensorConstructor,
+  providersForDevice,
 } from '@slotmatch/core';
 import * as ort from 'onnxruntime-web';
 
@@ -58,9 +57,7 @@ export interface WebBackendOptions {
 }
 
 /** An InferenceBackend on onnxruntime-web; `provider` is known after the first session. */
-export interface WebBackend extends InferenceBackend {
-  readonly provider: string | undefined;
-  readonly failures: readonly ProviderFailure[];
+export interface WebBackend extends OrtBackend {
   /** wasm threads in use. */
   readonly numThreads: number;
 }
@@ -83,13 +80,9 @@ const defaultFactory: WebSessionFactory = async (model, options) =>
     graphOptimizationLevel: options.graphOptimizationLevel,
   })) as unknown as OrtSessionLike;
 
-/** Create the onnxruntime-web backend (rules in the file header). */
+/** Create the onnxruntime-web backend (rules in the file header, core `createOrtBackend`). */
 export function createWebBackend(options: WebBackendOptions = {}): WebBackend {
-  const device = options.device ?? 'auto';
-  if (!Object.hasOwn(WEB_DEVICE_EXECUTION_PROVIDERS, device)) {
-    throw new InputError('device', `unknown device "${device}"; expected auto, webgpu or wasm`);
-  }
-  const providers = WEB_DEVICE_EXECUTION_PROVIDERS[device];
+  const providers = providersForDevice(WEB_DEVICE_EXECUTION_PROVIDERS, options.device ?? 'auto');
   const isolated = isCrossOriginIsolated();
   const cores = (globalThis.navigator as Navigator | undefined)?.hardwareConcurrency ?? 1;
   const numThreads = options.numThreads ?? (isolated ? Math.max(1, Math.min(4, cores)) : 1);
@@ -105,37 +98,22 @@ export function createWebBackend(options: WebBackendOptions = {}): WebBackend {
     ort.env.logLevel = 'error';
   }
   const factory = options.sessionFactory ?? defaultFactory;
-  const log = options.log ?? ((m: string) => console.warn(m));
   const graphOptimizationLevel = options.graphOptimizationLevel ?? 'all';
-  let provider: string | undefined;
-  let failures: ProviderFailure[] = [];
-  const create = async (model: Uint8Array, p: string) => {
-    if (p === 'webgpu' && !options.sessionFactory) {
-      const missing = await webGpuAvailable();
-      if (missing) throw new Error(missing);
-    }
-    // onnxruntime-web may keep a reference to the bytes it is given: pass a copy it can own.
-    return factory(model.slice(), { executionProviders: [p], graphOptimizationLevel });
-  };
-  return {
-    get name() {
-      return `onnxruntime-web/${provider ?? providers.join('|')}`;
+  return createOrtBackend(
+    {
+      runtime: 'onnxruntime-web',
+      providers,
+      create: async (model, provider) => {
+        if (provider === 'webgpu' && !options.sessionFactory) {
+          const missing = await webGpuAvailable();
+          if (missing) throw new Error(missing);
+        }
+        // onnxruntime-web may keep a reference to the bytes it is given: pass a copy it can own.
+        return factory(model.slice(), { executionProviders: [provider], graphOptimizationLevel });
+      },
+      Tensor: ort.Tensor as unknown as OrtTensorConstructor,
+      log: options.log ?? ((m: string) => console.warn(m)),
     },
-    get provider() {
-      return provider;
-    },
-    get failures() {
-      return failures;
-    },
-    numThreads,
-    async createSession(model: Uint8Array, subject: string): Promise<InferenceSession> {
-      if (provider === undefined) {
-        const chosen = await probeProviders(providers, (p) => create(model, p), log, subject);
-        provider = chosen.provider;
-        failures = chosen.failures;
-        return wrapOrtSession(chosen.value, ort.Tensor as never);
-      }
-      return wrapOrtSession(await create(model, provider), ort.Tensor as never);
-    },
-  };
+    { numThreads },
+  );
 }

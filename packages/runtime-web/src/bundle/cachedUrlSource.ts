@@ -4,7 +4,12 @@
  * served from there afterwards. Where the Cache API is missing (insecure contexts) files are
  * fetched every time.
  */
-import { type BundleSource, bytesBundleSource, InputError } from '@slotmatch/core';
+import {
+  type BundleFileCache,
+  type BundleSource,
+  bytesBundleSource,
+  fetchBundleSource,
+} from '@slotmatch/core';
 
 /** Name of the Cache API cache holding bundle files. */
 export const BUNDLE_CACHE_NAME = 'slotmatch-bundles';
@@ -17,43 +22,35 @@ export interface CachedUrlOptions {
   readonly fetch?: typeof globalThis.fetch;
 }
 
-/** URL bundle source with Cache API caching (rules in the file header). */
-export function cachedUrlBundleSource(url: string, options: CachedUrlOptions = {}): BundleSource {
-  let base: URL;
-  try {
-    base = new URL(url.endsWith('/') ? url : `${url}/`, globalThis.location?.href);
-  } catch {
-    throw new InputError(url, 'is not a valid URL');
-  }
-  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const useCache = options.cache !== false && typeof globalThis.caches !== 'undefined';
+/**
+ * The Cache API store of bundle files (rules in the file header); undefined where the Cache API is
+ * missing. A store that fails (quota, private mode) only costs a later download.
+ */
+export function cacheApiBundleCache(): BundleFileCache | undefined {
+  if (typeof globalThis.caches === 'undefined') return undefined;
+  const open = () => globalThis.caches.open(BUNDLE_CACHE_NAME).catch(() => undefined);
   return {
-    name: url,
-    async read(file: string): Promise<Uint8Array> {
-      const target = new URL(file, base).href;
-      const cache = useCache
-        ? await globalThis.caches.open(BUNDLE_CACHE_NAME).catch(() => undefined)
-        : undefined;
-      const hit = await cache?.match(target);
-      if (hit) return new Uint8Array(await hit.arrayBuffer());
-      let response: Response;
-      try {
-        response = await doFetch(target);
-      } catch (e) {
-        throw new InputError(`${url}/${file}`, `cannot be downloaded (${(e as Error).message})`);
-      }
-      if (!response.ok)
-        throw new InputError(
-          `${url}/${file}`,
-          `download answered HTTP ${response.status} ${response.statusText}`.trim(),
-        );
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      await cache
-        ?.put(target, new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } }))
-        .catch(() => {});
-      return bytes;
+    async get(_file, url) {
+      const hit = await (await open())?.match(url);
+      return hit ? new Uint8Array(await hit.arrayBuffer()) : undefined;
+    },
+    async put(_file, url, bytes) {
+      const response = new Response(bytes as Uint8Array<ArrayBuffer>, {
+        headers: { 'content-type': 'application/octet-stream' },
+      });
+      await (await open())?.put(url, response).catch(() => {});
     },
   };
+}
+
+/** URL bundle source with Cache API caching (core `fetchBundleSource` + {@link cacheApiBundleCache}). */
+export function cachedUrlBundleSource(url: string, options: CachedUrlOptions = {}): BundleSource {
+  const cache = options.cache === false ? undefined : cacheApiBundleCache();
+  return fetchBundleSource(url, {
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(cache ? { cache } : {}),
+    ...(globalThis.location?.href ? { base: globalThis.location.href } : {}),
+  });
 }
 
 /** Remove every cached bundle file (e.g. after a model update). */
