@@ -1,0 +1,3 @@
+export { expectInput } from './checks.js';
+export type { LossResult } from './LossResult.js';
+export { NORM_EPS, normalizeBackwardRow, normalizeRows } from './rows.js';

@@ -1,0 +1,56 @@
+import { CkaWorkspace, ckaMatrices, InputError, type Tensor } from '@slotmatch/core';
+import { expectInput } from '../common/checks.js';
+import type { LossResult } from '../common/LossResult.js';
+
+/**
+ * L_att of the deformable-attention distillation (METHODS.md §4, arXiv 2401.13937 — the project's
+ * reading, a choice): for every attention map (leading dims: batch, head, layer, …) with rows =
+ * queries,
+ *
+ *   value = mean over maps of 1 − CKA(teacher map, student map)
+ *
+ * with linear CKA (Kornblith et al. 2019, core's `ckaMatrices`, which also gives the gradient).
+ * The widths (number of keys) may differ. Gradients for both arguments (a frozen teacher ignores
+ * its own).
+ *
+ * `teacher`: [..., N, Dt]; `student`: [..., N, Ds] with the same leading dims and N.
+ */
+export function ckaAttentionLoss(teacher: Tensor, student: Tensor): LossResult<'teacher' | 'student'> {
+  if (
+    teacher === null ||
+    typeof teacher !== 'object' ||
+    !Array.isArray(teacher.dims) ||
+    teacher.dims.length < 2
+  ) {
+    throw new InputError('teacher', 'expected attention maps of shape [...,N,Dt]');
+  }
+  const lead = teacher.dims.slice(0, -2).map((_, i) => `L${i}`);
+  const sizes: Record<string, number> = {};
+  expectInput('teacher', teacher, [...lead, 'N', 'Dt'], sizes);
+  expectInput('student', student, [...lead, 'N', 'Ds'], sizes);
+  const n = sizes.N!;
+  const dt = sizes.Dt!;
+  const ds = sizes.Ds!;
+  let maps = 1;
+  for (const d of teacher.dims.slice(0, -2)) maps *= d;
+  const work = new CkaWorkspace(n, dt, ds);
+  const gt = new Float64Array(teacher.data.length);
+  const gs = new Float64Array(student.data.length);
+  let total = 0;
+  const scale = -1 / maps;
+  for (let q = 0; q < maps; q++) {
+    total +=
+      1 -
+      ckaMatrices(teacher.data, q * n * dt, student.data, q * n * ds, work, {
+        x: gt,
+        y: gs,
+        xOffset: q * n * dt,
+        yOffset: q * n * ds,
+        scale,
+      });
+  }
+  return {
+    value: total / maps,
+    grads: { teacher: { data: gt, dims: [...teacher.dims] }, student: { data: gs, dims: [...student.dims] } },
+  };
+}
