@@ -140,6 +140,15 @@ class ClipDataset:
             array = self.cache[path] = read_frame(path)
         return array
 
+    def preload(self) -> int:
+        """Decode every frame into the cache (a bad file raises now, naming it); returns the frame count."""
+        if self.cache is None:
+            raise ValueError("preload needs cache=True")
+        for entry in self.videos:
+            for path in entry.frames:
+                self.frame(path)
+        return len(self.cache)
+
     def clips(self, step: int) -> List[ClipRef]:
         """The clips of batch ``step`` (samples step·B … step·B + B − 1)."""
         first = step * self.batch_size
