@@ -8,4 +8,5 @@ export * from './ops/index.js';
 export * from './pipeline/index.js';
 export * from './sinkhorn/index.js';
 export * from './slotAttention/index.js';
+export * from './smtc/index.js';
 export * from './tensor/index.js';
