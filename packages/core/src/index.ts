@@ -1,6 +1,7 @@
 export * from './assignment/index.js';
 export * from './bundle/index.js';
 export * from './cka/index.js';
+export * from './deformable/index.js';
 export * from './errors/index.js';
 export * from './image/index.js';
 export * from './masks/index.js';
