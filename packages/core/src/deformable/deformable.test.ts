@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors/InputError.js';
 import { randomTensor, seededUniform } from '../slotAttention/slotContrast.testkit.js';
+import type { Tensor } from '../tensor/Tensor.js';
 import { deformableSample, deformableSampleBackward, gridSample, referencePoints } from './index.js';
 
 const map = randomTensor(seededUniform(2), [2, 3, 4]);
@@ -34,7 +35,7 @@ describe('gradients by finite differences', () => {
         const reference = referencePoints(2, 3, alignCorners);
         const offsets = randomTensor(r, [6, 2], 0.7);
         const upstream = randomTensor(r, [2, 6]);
-        const loss = (m: typeof map, off: typeof offsets) => {
+        const loss = (m: Tensor, off: Tensor) => {
           const out = deformableSample(m, reference, off, { alignCorners }).data;
           let s = 0;
           for (let i = 0; i < out.length; i++) s += out[i]! * upstream.data[i]!;
