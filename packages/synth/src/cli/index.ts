@@ -1,0 +1,1 @@
+export { type CliIO, main, USAGE } from './main.js';

@@ -1,0 +1,2 @@
+export { insidePolygon } from './polygon.js';
+export { sinCos } from './trig.js';

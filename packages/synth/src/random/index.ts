@@ -1,0 +1,1 @@
+export { createRandom, hash128, latticeHash, type Random, xoshiro128ss } from './random.js';

@@ -1,0 +1,6 @@
+export {
+  generateVideo,
+  type SynthFrame,
+  type SynthVideo,
+  type VideoDescription,
+} from './generateVideo.js';
