@@ -1,7 +1,9 @@
 """``runtime``: packages/runtime-node/test/fixtures/{tiny-teacher,tiny-student}/ and tiny-clip.json.
 
-Two exported bundles (``config.tiny_teacher`` / ``tiny_student``, seeded random parameters made to matter by
-``_weights.perturb_for_fixture``) and a clip in the contract of packages/runtime-node/test/parity.ts:
+Two bundles of seeded random models (``config.tiny_teacher`` / ``tiny_student``, parameters made to matter by
+``_weights.perturb_for_fixture``) — the teacher saved as a Lightning-shaped checkpoint with the official key
+names and brought through ``convert`` (the converter's end-to-end check), the student through ``export`` — and
+a clip in the contract of packages/runtime-node/test/parity.ts:
 ``frames`` [T,H0,W0,3] (uint8 values as float32, a size and aspect ratio unlike the model input) and per model
 ``pixels`` [T,3,H,W] (bicubic a = −0.75 half-pixel resize without antialias or clamping, /255, ImageNet
 mean/std — what @slotmatch/core's FramePreprocessor computes), ``slots`` [T,K,S], ``masks`` [T,K,P] and
@@ -9,12 +11,14 @@ mean/std — what @slotmatch/core's FramePreprocessor computes), ``slots`` [T,K,
 """
 import pathlib
 import shutil
+import tempfile
 from typing import List
 
 import torch
 import torch.nn.functional as F
 
 from ..bundle import export_bundle
+from ..checkpoint import convert_checkpoint, save_official_checkpoint
 from ..config import tiny_student, tiny_teacher
 from ..models import build_model
 from ._weights import perturb_for_fixture
@@ -56,8 +60,15 @@ def write(repo_root: pathlib.Path) -> List[pathlib.Path]:
         clip[key] = {"pixels": encode_tensor(pixels), "slots": encode_tensor(out["slots"][0]),
                      "masks": encode_tensor(out["masks"][0]), "attention": encode_tensor(out["attention"][0])}
         bundle = out_dir / name
-        export_bundle(model, bundle, name=name, role=key, seed=seed, overwrite=True,
-                      source="random init, perturbed (python3 -m slotmatch_torch fixtures --only runtime)")
+        if key == "teacher":
+            cfg = model.config
+            with tempfile.TemporaryDirectory() as tmp:
+                ckpt = save_official_checkpoint(model, pathlib.Path(tmp) / f"{name}.ckpt")
+                convert_checkpoint(ckpt, bundle, name=name, role=key, overwrite=True, vit_heads=cfg.vit_heads,
+                                   grid=(cfg.grid_height, cfg.grid_width))
+        else:
+            export_bundle(model, bundle, name=name, role=key, seed=seed, overwrite=True,
+                          source="random init, perturbed (python3 -m slotmatch_torch fixtures --only runtime)")
         written.append(bundle)
     written.append(write_json_atomic(out_dir / "tiny-clip.json", clip))
     return written
