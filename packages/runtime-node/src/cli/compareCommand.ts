@@ -1,74 +1,71 @@
 /**
  * `slotmatch compare <video|folder> --teacher <bundle> --student <bundle> [--json FILE]`:
  * runs both models on every frame; prints mean slot cosine, J, F, J&F of the student's label maps
- * against the teacher's, both frame rates and the speed ratio; `--json` writes the per-frame
- * agreement and the summary (written to a temporary name, renamed when complete).
+ * against the teacher's, both frame rates and the speed ratio; `--json` streams the per-frame
+ * agreement and the summary into a temporary file renamed when complete.
  */
-import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { ComparisonAccumulator, InputError, type SlotMatching } from '@slotmatch/core';
 import { createNodeBackend } from '../backend/nodeBackend.js';
+import { FramesJsonWriter } from '../output/framesJsonWriter.js';
 import { compare, loadSegmenter } from '../segmenter.js';
-import { atomicPath } from './atomicOutput.js';
+import { type AtomicPath, atomicPath } from './atomicOutput.js';
 import { openInput } from './inputFrames.js';
-import { backendOptions, COMMON_OPTIONS, intOption } from './options.js';
+import { COMMON_USAGE, parseCommand } from './options.js';
 import { createProgress } from './progress.js';
 
 export const COMPARE_USAGE =
   'slotmatch compare <video|folder> --teacher <bundle> --student <bundle> [--json FILE] [--matching index|hungarian]\n' +
-  '                  [--device auto|cpu|cuda|webgpu] [--threads N] [--inter-threads N] [--batch N] [--max-frames N]';
+  `                  ${COMMON_USAGE}`;
 
 /** Run the compare command; resolves to the process exit code. */
 export async function compareCommand(
   argv: readonly string[],
   io: { log: (m: string) => void; warn: (m: string) => void },
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      ...COMMON_OPTIONS,
-      teacher: { type: 'string' },
-      student: { type: 'string' },
-      json: { type: 'string' },
-      matching: { type: 'string' },
+  const cmd = parseCommand(
+    argv,
+    {
+      name: 'compare',
+      usage: COMPARE_USAGE,
+      options: ['teacher', 'student', 'json', 'matching'],
+      required: { teacher: '<bundle>', student: '<bundle>' },
     },
-  });
-  if (values.help) {
+    io.warn,
+  );
+  if (!cmd) {
     io.log(COMPARE_USAGE);
     return 0;
   }
-  if (positionals.length !== 1)
-    throw new InputError('compare', `expects one input video or folder\nusage: ${COMPARE_USAGE}`);
-  if (!values.teacher || !values.student) {
-    throw new InputError(
-      'compare',
-      `--teacher <bundle> and --student <bundle> are required\nusage: ${COMPARE_USAGE}`,
-    );
-  }
-  const matching = (values.matching ?? 'index') as SlotMatching;
+  const matching = (cmd.values.matching ?? 'index') as SlotMatching;
   if (matching !== 'index' && matching !== 'hungarian') {
-    throw new InputError(
-      '--matching',
-      `must be "index" or "hungarian", got ${JSON.stringify(values.matching)}`,
-    );
+    throw new InputError('--matching', `must be "index" or "hungarian", got ${JSON.stringify(matching)}`);
   }
-  const batchSize = intOption(values, 'batch');
-  const input = await openInput(positionals[0]!, intOption(values, 'max-frames'));
-  const backend = createNodeBackend(backendOptions(values, io.warn));
-  const teacher = await loadSegmenter(values.teacher, { backend });
+  const input = await openInput(cmd.input, cmd.maxFrames);
+  const backend = createNodeBackend(cmd.backend);
+  const teacher = await loadSegmenter(cmd.values.teacher!, { backend });
+  let json: AtomicPath | undefined;
+  let writer: FramesJsonWriter | undefined;
   try {
-    const student = await loadSegmenter(values.student, { backend });
+    const student = await loadSegmenter(cmd.values.student!, { backend });
     try {
+      if (cmd.values.json) {
+        json = await atomicPath(cmd.values.json, false);
+        writer = new FramesJsonWriter(json.temporary, {
+          teacher: { name: teacher.manifest.name, bundle: cmd.values.teacher },
+          student: { name: student.manifest.name, bundle: cmd.values.student },
+          backend: backend.name,
+          matching,
+        });
+      }
       const acc = new ComparisonAccumulator();
-      const rows: Record<string, number | null>[] = [];
       const progress = createProgress('compare', input.total);
+      let frames = 0;
       for await (const c of compare(teacher, student, input.frames, {
         matching,
-        ...(batchSize ? { batchSize } : {}),
+        ...(cmd.batchSize ? { batchSize: cmd.batchSize } : {}),
       })) {
         acc.add(c);
-        rows.push({
+        await writer?.add({
           index: c.index,
           slotCosine: c.agreement.slotCosine,
           j: c.agreement.j,
@@ -78,10 +75,13 @@ export async function compareCommand(
           studentMs: c.student.timings.totalMs,
           speedRatio: c.speedRatio,
         });
-        progress.tick(rows.length);
+        progress.tick(++frames);
       }
       progress.done();
       const s = acc.summary();
+      await writer?.close(s);
+      writer = undefined;
+      await json?.commit();
       const fmt = (v: number | null, digits = 4) => (v === null ? 'n/a' : v.toFixed(digits));
       io.log(
         [
@@ -95,28 +95,14 @@ export async function compareCommand(
           `  speed ratio  ${s.speedRatio.toFixed(2)}× (teacher time / student time)`,
         ].join('\n'),
       );
-      if (values.json) {
-        const out = await atomicPath(values.json, false);
-        try {
-          const doc = {
-            teacher: { name: teacher.manifest.name, bundle: values.teacher },
-            student: { name: student.manifest.name, bundle: values.student },
-            backend: backend.name,
-            matching,
-            summary: s,
-            frames: rows,
-          };
-          await writeFile(out.temporary, `${JSON.stringify(doc, null, 1)}\n`);
-          await out.commit();
-        } catch (e) {
-          await out.discard();
-          throw e;
-        }
-      }
       return 0;
     } finally {
       await student.dispose();
     }
+  } catch (e) {
+    writer?.destroy();
+    await json?.discard();
+    throw e;
   } finally {
     await teacher.dispose();
   }

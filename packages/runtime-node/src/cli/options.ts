@@ -1,7 +1,14 @@
-/** Options shared by the CLI commands: device, threads, batch size, frame limit. */
+/**
+ * What every CLI command shares: parsing (`node:util` parseArgs with the common options), `--help`,
+ * the one input positional, the required options of the command, and the common options turned
+ * into values — device and threads (backend options), batch size and frame limit.
+ */
+import { parseArgs } from 'node:util';
 import { InputError } from '@slotmatch/core';
 import { executionProvidersFor, type NodeDevice } from '../backend/executionProviders.js';
+import type { NodeBackendOptions } from '../backend/nodeBackend.js';
 
+/** Options every command accepts. */
 export const COMMON_OPTIONS = {
   device: { type: 'string' },
   threads: { type: 'string' },
@@ -10,6 +17,10 @@ export const COMMON_OPTIONS = {
   'max-frames': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** Usage text of the common options. */
+export const COMMON_USAGE =
+  '[--device auto|cpu|cuda|webgpu] [--threads N] [--inter-threads N] [--batch N] [--max-frames N]';
 
 /** A positive integer option, or undefined when absent. */
 export function intOption(values: Record<string, unknown>, name: string, min = 1): number | undefined {
@@ -21,8 +32,11 @@ export function intOption(values: Record<string, unknown>, name: string, min = 1
   return n;
 }
 
-/** Backend options from the command line. */
-export function backendOptions(values: Record<string, unknown>, log: (m: string) => void) {
+/** Backend options from the command line (device checked against the provider table). */
+export function backendOptions(
+  values: Record<string, unknown>,
+  log: (m: string) => void,
+): NodeBackendOptions {
   const device = (values.device as string | undefined) ?? 'auto';
   executionProvidersFor(device);
   const intra = intOption(values, 'threads', 0);
@@ -32,5 +46,61 @@ export function backendOptions(values: Record<string, unknown>, log: (m: string)
     log,
     ...(intra !== undefined ? { intraOpNumThreads: intra } : {}),
     ...(inter !== undefined ? { interOpNumThreads: inter } : {}),
+  };
+}
+
+/** A command's own string options, and which of them are required (with their placeholder). */
+export interface CommandSpec<K extends string> {
+  readonly name: string;
+  readonly usage: string;
+  readonly options: readonly K[];
+  readonly required: Partial<Record<K, string>>;
+}
+
+/** A parsed command line. */
+export interface ParsedCommand<K extends string> {
+  /** The command's own options (required ones are present). */
+  readonly values: Readonly<Partial<Record<K, string>>>;
+  /** The input video or image folder. */
+  readonly input: string;
+  readonly batchSize: number | undefined;
+  readonly maxFrames: number | undefined;
+  readonly backend: NodeBackendOptions;
+}
+
+/**
+ * Parse `argv` for a command (rules in the file header); undefined when `--help` was asked.
+ * Usage errors are InputErrors naming the command and carrying the usage.
+ */
+export function parseCommand<K extends string>(
+  argv: readonly string[],
+  spec: CommandSpec<K>,
+  log: (m: string) => void,
+): ParsedCommand<K> | undefined {
+  const own = Object.fromEntries(spec.options.map((k) => [k, { type: 'string' as const }]));
+  const parsed = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { ...own, ...COMMON_OPTIONS },
+  });
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const positionals = parsed.positionals;
+  if (values.help) return undefined;
+  if (positionals.length !== 1) {
+    throw new InputError(spec.name, `expects one input video or folder\nusage: ${spec.usage}`);
+  }
+  for (const [key, placeholder] of Object.entries(spec.required) as [string, string][]) {
+    if (!values[key])
+      throw new InputError(spec.name, `--${key} ${placeholder} is required\nusage: ${spec.usage}`);
+  }
+  const mine = Object.fromEntries(
+    spec.options.filter((k) => values[k] !== undefined).map((k) => [k, values[k]]),
+  );
+  return {
+    values: mine as Partial<Record<K, string>>,
+    input: positionals[0]!,
+    batchSize: intOption(values, 'batch'),
+    maxFrames: intOption(values, 'max-frames'),
+    backend: backendOptions(values, log),
   };
 }

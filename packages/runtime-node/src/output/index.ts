@@ -1,7 +1,7 @@
+export { FramesJsonWriter, slotRows, slotsJsonRow } from './framesJsonWriter.js';
 export {
   createOverlayWriter,
   type OverlayOptions,
   type OverlayWriter,
   overlayFormat,
 } from './overlayWriter.js';
-export { SlotsJsonWriter, slotRows } from './slotsJsonWriter.js';
