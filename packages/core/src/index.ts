@@ -7,6 +7,7 @@ export * from './image/index.js';
 export * from './masks/index.js';
 export * from './ops/index.js';
 export * from './pipeline/index.js';
+export * from './propagation/index.js';
 export * from './sinkhorn/index.js';
 export * from './slotAttention/index.js';
 export * from './smtc/index.js';

@@ -1,0 +1,2 @@
+export { type LabelPropagationOptions, LabelPropagator } from './labelPropagator.js';
+export { labelsToGrid } from './labelsToGrid.js';
