@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+// Benchmark of @slotmatch/losses (npm run bench; needs `npm run build` first, which turbo does).
+//
+// For each loss: forward + backward time (median) of the TypeScript implementation at the official
+// shapes (METHODS.md; where a paper gives none, the shapes noted below), and in the same run the
+// time of the torch reference (python/slotmatch_torch/losses) doing forward + autograd backward on
+// the same shapes, in a /usr/bin/python3 child with torch.set_num_threads(1). Prints the ratio
+// TS/torch (≤ 1 meets the goal "no slower than PyTorch CPU single-threaded").
+//
+//   --only NAME[,NAME]   run a subset     --seconds S   minimum seconds per measurement (default 1)
+//   --torch-dtype float32|float64 (default float32, torch's training dtype; TS always accumulates in float64)
+//   --no-torch           TypeScript only
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as L from '@slotmatch/losses';
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    seconds: { type: 'string' },
+    'torch-dtype': { type: 'string' },
+    'no-torch': { type: 'boolean' },
+  },
+});
+const minSeconds = Number(values.seconds ?? 1);
+const torchDtype = values['torch-dtype'] ?? 'float32';
+
+// Shapes. SlotContrast MOVi-C: B = 64 clips, T = 4 frames, K = 11 slots, S = 64, P = 576 patches,
+// D = 384 (ViT-S/14). The reconstruction cases use B = 8 (at B = 64 recon + target alone are 450 MB
+// in float32). SMTC: batch 2, T = 4, 16 centres, N = 256 tokens, D = 384, P = 4 instances.
+// Deformable distillation (shapes are this project's choice, METHODS.md §4): attention maps of
+// 2 clips × 8 heads × 900 queries (30×30 at stride 16) × 64 sampled keys; object logits of
+// 2 clips × 11 objects × 117² pixels (stride 4 of 465²).
+const cases = [
+  { name: 'reconstructionLoss', shapes: { recon: [8, 4, 576, 384], target: [8, 4, 576, 384] }, grads: ['recon', 'target'] },
+  { name: 'slotContrastLoss', shapes: { slots: [64, 4, 11, 64] }, grads: ['slots'], options: { temperature: 0.1 } },
+  { name: 'slotKdLoss.index', shapes: { teacher: [64, 4, 11, 64], student: [64, 4, 11, 64] }, grads: ['teacher', 'student'], options: { correspondence: 'index' } },
+  { name: 'slotKdLoss.hungarian', shapes: { teacher: [64, 4, 11, 64], student: [64, 4, 11, 64] }, grads: ['teacher', 'student'], options: { correspondence: 'hungarian' } },
+  {
+    name: 'slotKdLoss.projection',
+    shapes: { teacher: [64, 4, 11, 64], student: [64, 4, 11, 32], projectionWeight: [64, 32], projectionBias: [64] },
+    grads: ['teacher', 'student', 'projectionWeight', 'projectionBias'],
+    options: { correspondence: 'index' },
+  },
+  {
+    name: 'slotMatchLoss',
+    shapes: { recon: [8, 4, 576, 384], target: [8, 4, 576, 384], studentSlots: [8, 4, 11, 64], teacherSlots: [8, 4, 11, 64] },
+    grads: ['recon', 'target', 'studentSlots'],
+  },
+  {
+    name: 'semanticConsistencyLoss',
+    shapes: { studentLogits: [2, 4, 16, 256], teacherLogits: [2, 4, 16, 256], teacherTokens: [2, 4, 256, 384] },
+    grads: ['studentLogits'],
+  },
+  { name: 'slotDiversityLoss', shapes: { logits: [2, 4, 16, 256] }, grads: ['logits'] },
+  {
+    name: 'instanceConsistencyLoss',
+    shapes: { objects: [2, 4, 16, 4, 384], teacherObjects: [2, 4, 16, 4, 384], valid: [2, 4, 16, 4], teacherValid: [2, 4, 16, 4] },
+    grads: ['objects'],
+  },
+  { name: 'ckaAttentionLoss', shapes: { teacher: [2, 8, 900, 64], student: [2, 8, 900, 64] }, grads: ['teacher', 'student'] },
+  { name: 'interObjectRelationLoss', shapes: { studentLogits: [2, 11, 13689], teacherLogits: [2, 11, 13689] }, grads: ['studentLogits', 'teacherLogits'], options: { tau: 1 } },
+  { name: 'intraObjectRelationLoss', shapes: { studentLogits: [2, 11, 13689], teacherLogits: [2, 11, 13689] }, grads: ['studentLogits', 'teacherLogits'], options: { tau: 1 } },
+].filter((c) => values.only === undefined || values.only.split(',').includes(c.name));
+
+/** Deterministic standard-normal float32 tensor (Box–Muller over mulberry32). */
+function randn(dims, seed) {
+  const n = dims.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(n);
+  let a = seed | 0;
+  const u = () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297;
+  };
+  for (let i = 0; i < n; i++) data[i] = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+  return { data, dims };
+}
+
+function inputsOf(c) {
+  let seed = 1;
+  const x = {};
+  for (const [k, dims] of Object.entries(c.shapes)) {
+    const t = randn(dims, seed++);
+    if (k === 'valid' || k === 'teacherValid') for (let i = 0; i < t.data.length; i++) t.data[i] = t.data[i] < 0.5 ? 1 : 0;
+    x[k] = t;
+  }
+  return x;
+}
+
+const run = {
+  reconstructionLoss: (x) => L.reconstructionLoss(x.recon, x.target),
+  slotContrastLoss: (x, o) => L.slotContrastLoss(x.slots, o),
+  'slotKdLoss.index': (x, o) => L.slotKdLoss(x.teacher, x.student, o),
+  'slotKdLoss.hungarian': (x, o) => L.slotKdLoss(x.teacher, x.student, o),
+  'slotKdLoss.projection': (x, o) =>
+    L.slotKdLoss(x.teacher, x.student, { ...o, projection: { weight: x.projectionWeight, bias: x.projectionBias } }),
+  slotMatchLoss: (x) => L.slotMatchLoss(x),
+  semanticConsistencyLoss: (x) => L.semanticConsistencyLoss(x.studentLogits, x.teacherLogits, x.teacherTokens),
+  slotDiversityLoss: (x) => L.slotDiversityLoss(x.logits),
+  instanceConsistencyLoss: (x) => L.instanceConsistencyLoss(x.objects, x.teacherObjects, x.valid, x.teacherValid),
+  ckaAttentionLoss: (x) => L.ckaAttentionLoss(x.teacher, x.student),
+  interObjectRelationLoss: (x, o) => L.interObjectRelationLoss(x.studentLogits, x.teacherLogits, o),
+  intraObjectRelationLoss: (x, o) => L.intraObjectRelationLoss(x.studentLogits, x.teacherLogits, o),
+};
+
+function timeTs(c) {
+  const x = inputsOf(c);
+  const f = run[c.name];
+  const times = [];
+  const start = performance.now();
+  for (;;) {
+    const t0 = performance.now();
+    f(x, c.options ?? {});
+    times.push(performance.now() - t0);
+    if (times.length >= 3 && performance.now() - start >= minSeconds * 1000) break;
+  }
+  const rest = times.slice(1).sort((a, b) => a - b); // the first run includes JIT warm-up
+  return { ms: rest[Math.floor(rest.length / 2)], reps: rest.length };
+}
+
+function timeTorch() {
+  if (values['no-torch']) return new Map();
+  const script = join(import.meta.dirname, 'torch_losses.py');
+  const r = spawnSync('/usr/bin/python3', [script], {
+    input: JSON.stringify(cases),
+    encoding: 'utf8',
+    env: { ...process.env, BENCH_TORCH_DTYPE: torchDtype, BENCH_MIN_SECONDS: String(minSeconds), OMP_NUM_THREADS: '1' },
+    maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) {
+    console.error(`torch reference unavailable (${r.error?.message ?? r.stderr.trim().split('\n').at(-1)}); TypeScript times only`);
+    return new Map();
+  }
+  return new Map(
+    r.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .map((j) => [j.name, j]),
+  );
+}
+
+console.log(`@slotmatch/losses bench — forward+backward, median; node ${process.version}; torch ${torchDtype}, 1 thread\n`);
+const torch = timeTorch();
+const rows = [];
+for (const c of cases) {
+  const ts = timeTs(c);
+  const py = torch.get(c.name);
+  const shape = Object.values(c.shapes)[0].join('×');
+  rows.push({
+    loss: c.name,
+    shape,
+    'TS ms': ts.ms.toFixed(2),
+    'torch ms': py === undefined ? '—' : py.ms.toFixed(2),
+    'TS/torch': py === undefined ? '—' : (ts.ms / py.ms).toFixed(2),
+  });
+}
+console.table(rows);
+const met = rows.filter((r) => r['TS/torch'] !== '—' && Number(r['TS/torch']) <= 1).length;
+const compared = rows.filter((r) => r['TS/torch'] !== '—').length;
+console.log(`\nno slower than torch (TS/torch ≤ 1): ${met} of ${compared}`);
