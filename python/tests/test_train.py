@@ -240,3 +240,48 @@ def test_cli_help_documents_every_option():
         assert r.returncode == 0
         for option in must:
             assert option in r.stdout
+
+
+SIGNAL_RECIPE = {"max_steps": 40, "batch_size": 2, "warmup_steps": 3, "lr": 1e-3, "seed": 2}
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(squares, tmp_path_factory):
+    whole = str(tmp_path_factory.mktemp("whole"))
+    run_training("teacher", squares, whole, TEACHER, dict(SIGNAL_RECIPE), RunOptions(**QUIET))
+    return whole
+
+
+@pytest.mark.parametrize("how", ["SIGINT", "SIGKILL"])
+def test_cli_interrupted_by_a_signal_resumes_bit_identically(how, squares, uninterrupted, tmp_path):
+    """SIGINT: the current step finishes, a checkpoint is written, exit 130. SIGKILL: the process dies at once
+    and the run continues from its last periodic checkpoint. Either way the end equals an uninterrupted run."""
+    import signal
+
+    recipe, whole = SIGNAL_RECIPE, uninterrupted
+    cut = str(tmp_path / "cut")
+    args = [sys.executable, "-m", "slotmatch_torch", "train", "--data", squares, "--out", cut, "--config",
+            json.dumps(TEACHER.to_dict()), "--recipe", json.dumps(recipe), "--log-every", "1", "--checkpoint-every", "4",
+            "--threads", "1"]
+    proc = subprocess.Popen(args, cwd=PYTHON_DIR, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "OMP_NUM_THREADS": "1"})
+    for line in proc.stderr:
+        if "step 9/40" in line:
+            break
+    proc.send_signal(getattr(signal, how))
+    rest = proc.stderr.read()
+    code = proc.wait(timeout=60)
+    step = load_checkpoint(os.path.join(cut, "checkpoint.pt"))["step"]
+    if how == "SIGINT":
+        assert code == 130 and "stopped at step" in rest
+        assert 9 <= step < 40
+    else:
+        assert code == -signal.SIGKILL
+        assert step % 4 == 0 and 8 <= step < 40  # the last periodic checkpoint before the kill
+    resumed = run_training("teacher", squares, cut, None, None, RunOptions(**QUIET))
+    assert resumed["step"] == 40
+    a = load_checkpoint(os.path.join(whole, "checkpoint.pt"))
+    b = load_checkpoint(os.path.join(cut, "checkpoint.pt"))
+    assert _states_equal(a["state_dict"], b["state_dict"]) and _optimizer_equal(a["optimizer"], b["optimizer"])
+    steps = [r["step"] for r in read_log(cut) if r["type"] == "train"]
+    assert steps == list(range(1, 41))  # no duplicates from the steps redone after the checkpoint

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from .folder import DataError, VideoEntry, list_videos, read_frame
-from .transforms import IMAGENET_MEAN, IMAGENET_STD, preprocess_frames
+from .transforms import IMAGENET_MEAN, IMAGENET_STD, flip_frames, preprocess_frames
 
 SAMPLING_MODES = ("chunks", "any")
 
@@ -154,17 +154,31 @@ class ClipDataset:
         first = step * self.batch_size
         return [self.sampler.clip(first + j) for j in range(self.batch_size)]
 
-    def load(self, ref: ClipRef, size: Tuple[int, int]) -> torch.Tensor:
+    def raw(self, ref: ClipRef) -> List[np.ndarray]:
+        """The uint8 frames of a clip (all of one size)."""
         entry = self.videos[ref.video]
         frames = [self.frame(entry.frames[i]) for i in ref.frames]
         shapes = {f.shape for f in frames}
         if len(shapes) > 1:
             raise DataError(f"{entry.name}: frames {[entry.frames[i] for i in ref.frames]} differ in size {sorted(shapes)}")
-        return preprocess_frames(frames, size, ref.flip, self.antialias, self.clamp, self.mean, self.std)
+        return frames
+
+    def load(self, ref: ClipRef, size: Tuple[int, int]) -> torch.Tensor:
+        """One clip as model input [T, 3, h, w]."""
+        return preprocess_frames(self.raw(ref), size, ref.flip, self.antialias, self.clamp, self.mean, self.std)
+
+    def _stack(self, refs: List[ClipRef], raws: List[List[np.ndarray]], size: Tuple[int, int]) -> torch.Tensor:
+        if len({r[0].shape for r in raws}) == 1:  # one pipeline pass over the whole batch
+            flat = [f for r in raws for f in r]
+            video = preprocess_frames(flat, size, False, self.antialias, self.clamp, self.mean, self.std)
+            video = video.unflatten(0, (len(refs), len(raws[0])))
+            return flip_frames(video, [r.flip for r in refs])
+        return torch.stack([self.load(r, size) for r in refs])
 
     def batch(self, step: int, size):
         """Normalised clips of ``step``: [B, T, 3, h, w] for one ``size`` = (h, w), or a dict for a list of sizes."""
         refs = self.clips(step)
+        raws = [self.raw(r) for r in refs]
         if isinstance(size, list):
-            return {tuple(s): torch.stack([self.load(r, tuple(s)) for r in refs]) for s in size}
-        return torch.stack([self.load(r, tuple(size)) for r in refs])
+            return {tuple(s): self._stack(refs, raws, tuple(s)) for s in size}
+        return self._stack(refs, raws, tuple(size))

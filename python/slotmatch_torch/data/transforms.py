@@ -18,8 +18,8 @@ IMAGENET_STD = (0.229, 0.224, 0.225)
 
 def frames_to_tensor(frames: Sequence[np.ndarray]) -> torch.Tensor:
     """uint8 frames [H, W, 3] (all the same size) → float32 [T, 3, H, W] in [0, 1]."""
-    stacked = np.stack(frames, axis=0)
-    return torch.from_numpy(stacked).permute(0, 3, 1, 2).to(torch.float32).div_(255.0)
+    stacked = np.ascontiguousarray(np.stack(frames, axis=0).transpose(0, 3, 1, 2))  # uint8 moves are cheap
+    return torch.from_numpy(stacked).to(torch.float32).div_(255.0)
 
 
 def resize_frames(
@@ -38,7 +38,7 @@ def normalize_frames(
     """(x − mean) / std per channel of [..., 3, H, W]."""
     m = torch.tensor(mean, dtype=video.dtype).view(3, 1, 1)
     s = torch.tensor(std, dtype=video.dtype).view(3, 1, 1)
-    return (video - m) / s
+    return (video - m).div_(s)
 
 
 def preprocess_frames(
@@ -53,4 +53,15 @@ def preprocess_frames(
     """uint8 RGB frames → the model input [T, 3, h, w]: scale, resize, normalise, then (optionally) flip
     horizontally — the official order."""
     video = normalize_frames(resize_frames(frames_to_tensor(frames), size, antialias, clamp), mean, std)
-    return torch.flip(video, dims=(-1,)) if flip else video
+    return flip_frames(video, flip)
+
+
+def flip_frames(video: torch.Tensor, flip) -> torch.Tensor:
+    """Horizontal flip of [..., H, W]: all of it (``flip`` a bool) or the samples of the first axis where
+    ``flip`` (a sequence of bools) is true."""
+    if isinstance(flip, bool):
+        return torch.flip(video, dims=(-1,)) if flip else video
+    chosen = [i for i, f in enumerate(flip) if f]
+    if chosen:
+        video[chosen] = torch.flip(video[chosen], dims=(-1,))
+    return video
