@@ -252,5 +252,11 @@ describe('slotmatch CLI errors', () => {
     const o = await run(['segment', 'x', '--model', 'm', '--out', 'o', '--overlay', 'a.avi']);
     expect(o.stderr).toMatch(/a\.avi: overlay must end in \.gif, \.mp4, \.mov or \.mkv/);
     expect((await run(['frobnicate'])).stderr).toMatch(/frobnicate: unknown command/);
+    const help = await run(['compare', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^slotmatch compare <video\|folder> --teacher <bundle> --student <bundle>/);
+    expect((await run(['segment', 'x', '--model', 'm', '--out', 'o', '--batch', '0'])).stderr).toMatch(
+      /--batch: must be an integer ≥ 1, got "0"/,
+    );
   });
 });

@@ -17,25 +17,20 @@ export const COMPARE_USAGE =
   'slotmatch compare <video|folder> --teacher <bundle> --student <bundle> [--json FILE] [--matching index|hungarian]\n' +
   `                  ${COMMON_USAGE}`;
 
+const COMPARE_COMMAND = {
+  name: 'compare',
+  usage: COMPARE_USAGE,
+  options: ['teacher', 'student', 'json', 'matching'],
+  required: { teacher: '<bundle>', student: '<bundle>' },
+} as const;
+
 /** Run the compare command; resolves to the process exit code. */
 export async function compareCommand(
   argv: readonly string[],
   io: { log: (m: string) => void; warn: (m: string) => void },
 ): Promise<number> {
-  const cmd = parseCommand(
-    argv,
-    {
-      name: 'compare',
-      usage: COMPARE_USAGE,
-      options: ['teacher', 'student', 'json', 'matching'],
-      required: { teacher: '<bundle>', student: '<bundle>' },
-    },
-    io.warn,
-  );
-  if (!cmd) {
-    io.log(COMPARE_USAGE);
-    return 0;
-  }
+  const cmd = parseCommand(argv, COMPARE_COMMAND, io);
+  if (!cmd) return 0;
   const matching = (cmd.values.matching ?? 'index') as SlotMatching;
   if (matching !== 'index' && matching !== 'hungarian') {
     throw new InputError('--matching', `must be "index" or "hungarian", got ${JSON.stringify(matching)}`);

@@ -69,13 +69,14 @@ export interface ParsedCommand<K extends string> {
 }
 
 /**
- * Parse `argv` for a command (rules in the file header); undefined when `--help` was asked.
- * Usage errors are InputErrors naming the command and carrying the usage.
+ * Parse `argv` for a command (rules in the file header); prints the usage through `io.log` and
+ * resolves to undefined when `--help` was asked. Usage errors are InputErrors naming the command
+ * and carrying the usage; `io.warn` receives the backend's fallback messages.
  */
 export function parseCommand<K extends string>(
   argv: readonly string[],
   spec: CommandSpec<K>,
-  log: (m: string) => void,
+  io: { log: (m: string) => void; warn: (m: string) => void },
 ): ParsedCommand<K> | undefined {
   const own = Object.fromEntries(spec.options.map((k) => [k, { type: 'string' as const }]));
   const parsed = parseArgs({
@@ -85,7 +86,10 @@ export function parseCommand<K extends string>(
   });
   const values = parsed.values as Record<string, string | boolean | undefined>;
   const positionals = parsed.positionals;
-  if (values.help) return undefined;
+  if (values.help) {
+    io.log(spec.usage);
+    return undefined;
+  }
   if (positionals.length !== 1) {
     throw new InputError(spec.name, `expects one input video or folder\nusage: ${spec.usage}`);
   }
@@ -101,6 +105,6 @@ export function parseCommand<K extends string>(
     input: positionals[0]!,
     batchSize: intOption(values, 'batch'),
     maxFrames: intOption(values, 'max-frames'),
-    backend: backendOptions(values, log),
+    backend: backendOptions(values, io.warn),
   };
 }

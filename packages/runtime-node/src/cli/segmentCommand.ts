@@ -21,25 +21,20 @@ export const SEGMENT_USAGE =
   'slotmatch segment <video|folder> --model <bundle> --out <dir> [--overlay out.gif|out.mp4] [--fps N]\n' +
   `                  ${COMMON_USAGE}`;
 
+const SEGMENT_COMMAND = {
+  name: 'segment',
+  usage: SEGMENT_USAGE,
+  options: ['model', 'out', 'overlay', 'fps'],
+  required: { model: '<bundle>', out: '<dir>' },
+} as const;
+
 /** Run the segment command; resolves to the process exit code. */
 export async function segmentCommand(
   argv: readonly string[],
   io: { log: (m: string) => void; warn: (m: string) => void },
 ): Promise<number> {
-  const cmd = parseCommand(
-    argv,
-    {
-      name: 'segment',
-      usage: SEGMENT_USAGE,
-      options: ['model', 'out', 'overlay', 'fps'],
-      required: { model: '<bundle>', out: '<dir>' },
-    },
-    io.warn,
-  );
-  if (!cmd) {
-    io.log(SEGMENT_USAGE);
-    return 0;
-  }
+  const cmd = parseCommand(argv, SEGMENT_COMMAND, io);
+  if (!cmd) return 0;
   const bundle = cmd.values.model!;
   const fpsOption = intOption(cmd.values, 'fps');
   if (cmd.values.overlay) overlayFormat(cmd.values.overlay);
