@@ -159,3 +159,19 @@ def test_onnxruntime_node_reproduces_the_torch_forward_with_batch_3(tmp_path):
         for key in ("slots", "masks", "attention"):
             np.testing.assert_allclose(np.array(frame[key]).reshape(ref[key][:, f].shape), ref[key][:, f].numpy(),
                                        atol=1e-4, rtol=0)
+
+
+def test_a_train_run_folder_exports_under_its_name(tmp_path):
+    sys.path.insert(0, str(HERE / "tests"))
+    from davis_squares import write_squares
+
+    from slotmatch_torch.train import RunOptions, TrainConfig, run_training
+
+    write_squares(tmp_path / "data", videos=2, frames=4)
+    run_training("teacher", str(tmp_path / "data"), str(tmp_path / "my-run"), tiny_teacher(),
+                 TrainConfig(max_steps=1, batch_size=2, warmup_steps=1), RunOptions())
+    r = subprocess.run([sys.executable, "-m", "slotmatch_torch", "export", str(tmp_path / "my-run" / "checkpoint.pt"),
+                        "--out", str(tmp_path / "bundle")], cwd=HERE, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    m = json.loads((tmp_path / "bundle" / "model.json").read_text())
+    assert (m["name"], m["role"], m["provenance"]["source"]) == ("my-run", "teacher", "trained here")

@@ -193,3 +193,31 @@ def test_wrong_input_shapes_are_refused(tiny):
         tiny.encode(torch.zeros(1, 3, 32, 32))
     with pytest.raises(ValueError, match=r"features: expected \[B,20,32\]"):
         tiny.step(torch.zeros(1, 19, 32))
+
+
+def test_a_registered_non_vit_backbone_plugs_in_and_exports(tmp_path):
+    from slotmatch_torch.bundle import export_bundle
+    from slotmatch_torch.models import register_backbone
+
+    class StridedConv(nn.Module):
+        def __init__(self, cfg):
+            super().__init__()
+            opts = cfg.backbone_options
+            self.conv = nn.Conv2d(3, opts["dim"], opts["stride"], opts["stride"])
+
+        def forward(self, pixels):
+            return torch.relu(self.conv(pixels)).flatten(2).transpose(1, 2)
+
+    register_backbone("test-conv", StridedConv)
+    cfg = ModelConfig(backbone="test-conv", vit_size=None, backbone_options={"dim": 12, "stride": 8},
+                      image_height=24, image_width=32, num_slots=3, slot_dim=8, predictor_heads=2,
+                      decoder_hidden=[16], trainable_backbone=True)
+    assert (cfg.feature_dim, cfg.grid_height, cfg.grid_width) == (12, 3, 4)
+    model = build_model(cfg)
+    out = model(torch.randn(2, 2, 3, 24, 32))
+    assert out["features"].shape == (2, 2, 12, 12) and out["slots"].shape == (2, 2, 3, 8)
+    assert "encoder.module.backbone.model.conv.weight" in model.state_dict()
+    bundle = export_bundle(model, tmp_path / "b", name="conv", role="student", source="test")
+    assert (bundle / "encoder.onnx").is_file()
+    with pytest.raises(ValueError, match="unknown backbone"):
+        build_model(ModelConfig(backbone="nope", vit_size=None, backbone_options={"dim": 4, "stride": 4}))

@@ -16,7 +16,8 @@ def parser() -> argparse.ArgumentParser:
     src.add_argument("--random-init", metavar="PRESET", help="export an untrained preset instead (movi-c, movi-e, "
                                                             "ytvis, student, tiny-teacher, tiny-student)")
     p.add_argument("--out", required=True, help="bundle folder to create")
-    p.add_argument("--name", help="bundle name (default: the checkpoint's file stem or the preset)")
+    p.add_argument("--name", help="bundle name (default: the preset, the checkpoint's file stem, or the run folder's "
+                                  "name for RUN_DIR/checkpoint*.pt)")
     p.add_argument("--role", choices=["teacher", "student"], help="default: the checkpoint's 'role', else teacher")
     p.add_argument("--seed", type=int, default=0, help="seed for --random-init (default: %(default)s)")
     p.add_argument("--with-reconstruction", action="store_true", help="add the optional 'reconstruction' output")
@@ -46,7 +47,9 @@ def main(argv=None) -> int:
         else:
             model, meta = load_model_checkpoint(args.checkpoint)
             source = "trained here" if "model_config" in meta else pathlib.Path(args.checkpoint).name
-            default = pathlib.Path(args.checkpoint).stem
+            ckpt_path = pathlib.Path(args.checkpoint).resolve()
+            # a run folder's checkpoint.pt / checkpoint-<step>.pt is named after the run folder
+            default = ckpt_path.parent.name if ckpt_path.stem.startswith("checkpoint") else ckpt_path.stem
         role = args.role or meta.get("role") or "teacher"
         name = args.name or re.sub(r"[^A-Za-z0-9._-]+", "-", default).strip("-") or "model"
         seed = meta.get("seed")
