@@ -11,6 +11,42 @@ function paeth(a: number, b: number, c: number): number {
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
+/** Apply PNG filter `filter` (0 None, 1 Sub, 2 Up, 3 Average, 4 Paeth; 3 bytes per pixel) to a row. */
+function filterRow(filter: number, cur: ArrayLike<number>, prev: ArrayLike<number>, out: Uint8Array): void {
+  const n = out.length;
+  switch (filter) {
+    case 0:
+      for (let i = 0; i < n; i++) out[i] = cur[i]!;
+      break;
+    case 1:
+      for (let i = 0; i < n; i++) out[i] = cur[i]! - (i >= 3 ? cur[i - 3]! : 0);
+      break;
+    case 2:
+      for (let i = 0; i < n; i++) out[i] = cur[i]! - prev[i]!;
+      break;
+    case 3:
+      for (let i = 0; i < n; i++) out[i] = cur[i]! - (((i >= 3 ? cur[i - 3]! : 0) + prev[i]!) >> 1);
+      break;
+    default:
+      for (let i = 0; i < n; i++) {
+        out[i] = cur[i]! - (i >= 3 ? paeth(cur[i - 3]!, prev[i]!, prev[i - 3]!) : paeth(0, prev[i]!, 0));
+      }
+  }
+}
+
+/** Copy a plain array of pixel values into bytes, refusing anything but integers 0..255. */
+function checkedBytes(rgb: ArrayLike<number>): Uint8Array {
+  const bytes = new Uint8Array(rgb.length);
+  for (let i = 0; i < rgb.length; i++) {
+    const v = rgb[i]!;
+    if (!(v >= 0 && v <= 255 && Number.isInteger(v))) {
+      throw new InputError('rgb', `value ${v} at byte ${i} is not an 8-bit value`);
+    }
+    bytes[i] = v;
+  }
+  return bytes;
+}
+
 /**
  * Encode an interleaved 8-bit RGB image (3 bytes per pixel, row-major, top row first) as a
  * truecolour PNG (colour type 2, bit depth 8, not interlaced). Each row takes the filter that
@@ -26,50 +62,28 @@ export function encodeRgbPng(rgb: ArrayLike<number>, width: number, height: numb
   if (rgb.length !== stride * height) {
     throw new InputError('rgb', `has ${rgb.length} values, expected width·height·3 = ${width}·${height}·3`);
   }
+  const bytes = rgb instanceof Uint8Array || rgb instanceof Uint8ClampedArray ? rgb : checkedBytes(rgb);
   const raw = new Uint8Array((stride + 1) * height);
   const candidate = new Uint8Array(stride);
-  const best = new Uint8Array(stride);
-  let previous = new Uint8Array(stride);
-  let current = new Uint8Array(stride);
+  const zero = new Uint8Array(stride);
   for (let y = 0; y < height; y++) {
-    for (let i = 0; i < stride; i++) {
-      const v = rgb[y * stride + i]!;
-      if (!(v >= 0 && v <= 255 && Number.isInteger(v))) {
-        throw new InputError('rgb', `value ${v} at byte ${y * stride + i} is not an 8-bit value`);
-      }
-      current[i] = v;
-    }
-    let bestFilter = 0;
+    const cur = bytes.subarray(y * stride, (y + 1) * stride);
+    const prev = y > 0 ? bytes.subarray((y - 1) * stride, y * stride) : zero;
+    const out = y * (stride + 1);
     let bestScore = Number.POSITIVE_INFINITY;
     for (let filter = 0; filter <= 4; filter++) {
+      filterRow(filter, cur, prev, candidate);
       let score = 0;
       for (let i = 0; i < stride; i++) {
-        const a = i >= 3 ? current[i - 3]! : 0;
-        const b = y > 0 ? previous[i]! : 0;
-        const c = i >= 3 && y > 0 ? previous[i - 3]! : 0;
-        const predictor =
-          filter === 0
-            ? 0
-            : filter === 1
-              ? a
-              : filter === 2
-                ? b
-                : filter === 3
-                  ? (a + b) >> 1
-                  : paeth(a, b, c);
-        const f = (current[i]! - predictor) & 0xff;
-        candidate[i] = f;
+        const f = candidate[i]!;
         score += f < 128 ? f : 256 - f;
       }
       if (score < bestScore) {
         bestScore = score;
-        bestFilter = filter;
-        best.set(candidate);
+        raw[out] = filter;
+        raw.set(candidate, out + 1);
       }
     }
-    raw[y * (stride + 1)] = bestFilter;
-    raw.set(best, y * (stride + 1) + 1);
-    [previous, current] = [current, previous];
   }
   const ihdr = new Uint8Array(13);
   const view = new DataView(ihdr.buffer);
