@@ -285,3 +285,51 @@ def test_cli_interrupted_by_a_signal_resumes_bit_identically(how, squares, unint
     assert _states_equal(a["state_dict"], b["state_dict"]) and _optimizer_equal(a["optimizer"], b["optimizer"])
     steps = [r["step"] for r in read_log(cut) if r["type"] == "train"]
     assert steps == list(range(1, 41))  # no duplicates from the steps redone after the checkpoint
+
+
+def test_distils_from_an_official_checkpoint_with_hungarian_pairing_and_a_projection(squares, tmp_path):
+    from slotmatch_torch.checkpoint import save_official_checkpoint
+
+    torch.manual_seed(0)
+    square = TEACHER.replace(image_width=32)  # an official checkpoint gives its grid only through P: square
+    official = str(save_official_checkpoint(build_model(square), tmp_path / "official.ckpt"))
+    narrow = STUDENT.replace(slot_dim=8)  # S = 8 against the teacher's 16: a learned projection is needed
+    out = str(tmp_path / "s")
+    recipe = TrainConfig(max_steps=2, batch_size=2, warmup_steps=0, kd_correspondence="hungarian")
+    summary = run_training("student", squares, out, narrow, recipe, RunOptions(**QUIET), teacher=official)
+    data = load_checkpoint(summary["checkpoint"])
+    assert data["teacher"]["role"] == "teacher" and data["teacher"]["model_config"]["slot_dim"] == 16
+    assert data["projection"]["weight"].shape == (16, 8)
+    with pytest.raises(TrainingError, match="kd_projection"):
+        run_training("student", squares, str(tmp_path / "none"), narrow, {"kd_projection": "none", "max_steps": 1},
+                     RunOptions(**QUIET), teacher=official)
+
+
+def test_resuming_a_student_with_another_teacher_file_is_refused(squares, teacher_run, tmp_path):
+    out = str(tmp_path / "s")
+    ckpt = os.path.join(teacher_run, "checkpoint.pt")
+    run_training("student", squares, out, STUDENT, {"max_steps": 2, "batch_size": 2}, RunOptions(stop_after=1, **QUIET),
+                 teacher=ckpt)
+    other = str(tmp_path / "other.pt")
+    data = load_checkpoint(ckpt)
+    data["state_dict"]["initializer.slots"] += 1.0
+    torch.save(data, other)
+    with pytest.raises(TrainingError, match="another file"):
+        run_training("student", squares, out, None, None, RunOptions(**QUIET), teacher=other)
+    assert run_training("student", squares, out, None, None, RunOptions(**QUIET))["step"] == 2  # stored teacher path
+
+
+def test_a_trained_checkpoint_exports_as_a_bundle(squares, tmp_path):
+    from slotmatch_torch.cli import export
+
+    run = str(tmp_path / "run")
+    r = cli("train", "--data", squares, "--out", run, "--config", "tiny-student", "--max-steps", "1", "--batch-size", "2",
+            "--seed", "3", "--quiet")
+    assert r.returncode == 0, r.stderr
+    bundle = str(tmp_path / "bundle")
+    assert export.main([os.path.join(run, "checkpoint.pt"), "--out", bundle, "--name", "tiny"]) == 0
+    with open(os.path.join(bundle, "model.json")) as handle:
+        manifest = json.load(handle)
+    assert manifest["role"] == "teacher" and manifest["provenance"]["seed"] == 3
+    assert manifest["provenance"]["trainingCommand"].startswith("python3 -m slotmatch_torch train --data")
+    assert manifest["slots"]["count"] == STUDENT.num_slots

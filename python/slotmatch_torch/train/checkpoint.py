@@ -25,12 +25,10 @@ from typing import Any, Dict
 import numpy as np
 import torch
 
+from ..checkpoint import CheckpointError, read_checkpoint
+
 FORMAT = "slotmatch-torch-checkpoint"
 VERSION = 1
-
-
-class CheckpointError(ValueError):
-    """A checkpoint file that cannot be used; the message names the file."""
 
 
 def save_atomic(obj: Any, path: str) -> None:
@@ -51,13 +49,8 @@ def save_atomic(obj: Any, path: str) -> None:
 
 def load_checkpoint(path: str) -> Dict[str, Any]:
     """Read a checkpoint written by the trainers; raises CheckpointError naming the file when it is not one."""
-    try:
-        data = torch.load(path, map_location="cpu")
-    except FileNotFoundError:
-        raise CheckpointError(f"{path}: no such checkpoint") from None
-    except Exception as error:
-        raise CheckpointError(f"{path}: unreadable checkpoint ({type(error).__name__}: {error})") from error
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
+    data = read_checkpoint(path)
+    if data.get("format") != FORMAT:
         raise CheckpointError(f"{path}: not a slotmatch_torch training checkpoint (format {FORMAT!r} expected)")
     if int(data.get("version", 0)) > VERSION:
         raise CheckpointError(f"{path}: checkpoint version {data.get('version')} is newer than this package's {VERSION}")

@@ -56,8 +56,8 @@ def build_parser(kind: str) -> argparse.ArgumentParser:
     io.add_argument("--out", required=True, metavar="RUN_DIR", help="run folder (created; resumed when it holds a checkpoint)")
     if student:
         io.add_argument("--teacher", metavar="CKPT", default=None,
-                        help="the teacher's training checkpoint (RUN_DIR/checkpoint.pt of a train run); "
-                        "optional on resume (the stored path is used, and its sha256 must match)")
+                        help="the teacher: RUN_DIR/checkpoint.pt of a train run, any checkpoint with state_dict + "
+                        "model_config, or an official SlotContrast Lightning .ckpt; optional on resume (the stored path is used, and its sha256 must match)")
     io.add_argument("--config", metavar="PRESET|JSON", default=None,
                     help="model configuration: a preset (movi-c, movi-e, ytvis, student, tiny-teacher, tiny-student), "
                     "a .json file or an inline JSON object of ModelConfig fields; default "
@@ -189,10 +189,13 @@ def run_cli(kind: str, argv: List[str]) -> int:
             if cfg is None and not resuming:
                 if not args.teacher:
                     raise TrainingError("--teacher CKPT is required to start a distillation")
+                from ..checkpoint import infer_config, read_checkpoint, state_dict_of
                 from ..config import ModelConfig, student
-                from .checkpoint import load_checkpoint
 
-                cfg = student(ModelConfig.from_dict(load_checkpoint(args.teacher)["model_config"]))
+                data = read_checkpoint(args.teacher)
+                teacher_cfg = (ModelConfig.from_dict(data["model_config"]) if "model_config" in data
+                               else infer_config(state_dict_of(data, args.teacher), args.teacher))
+                cfg = student(teacher_cfg)
         else:
             cfg = model_config_from_args(args, None if resuming else "movi-c")
         summary = run_training(kind, args.data, args.out, cfg, recipe_from_args(args), run_options_from_args(args),

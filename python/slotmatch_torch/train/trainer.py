@@ -34,7 +34,6 @@ from ..data import ClipDataset, list_videos
 from .checkpoint import (
     FORMAT,
     VERSION,
-    CheckpointError,
     file_sha256,
     load_checkpoint,
     rng_state,
@@ -69,20 +68,21 @@ def count_parameters(module: nn.Module) -> Dict[str, int]:
 
 
 def load_teacher(path: str):
-    """(model, ModelConfig, checkpoint info) of a frozen teacher from a training checkpoint: eval mode,
-    every parameter with ``requires_grad = False``."""
-    ModelConfig, build_model = _model_api()
-    data = load_checkpoint(path)
-    cfg = ModelConfig.from_dict(data["model_config"])
-    model = build_model(cfg)
-    try:
-        model.load_state_dict(data["state_dict"])
-    except RuntimeError as error:
-        raise CheckpointError(f"{path}: weights do not fit its model_config ({error})") from error
+    """(model, ModelConfig, info) of a frozen teacher: eval mode, every parameter with ``requires_grad = False``.
+
+    ``path``: a training checkpoint of this package, any checkpoint with ``state_dict`` + ``model_config``, or an
+    official SlotContrast Lightning ``.ckpt`` (configuration inferred from its shapes) — read by
+    :func:`slotmatch_torch.checkpoint.load_model_checkpoint`, which refuses missing, unexpected or mis-shaped keys.
+    """
+    from ..checkpoint import load_model_checkpoint
+
+    model, data = load_model_checkpoint(path)
     model.eval()
     model.requires_grad_(False)
-    info = {"path": os.path.abspath(path), "sha256": file_sha256(path), "kind": data["kind"],
-            "step": int(data["step"]), "model_config": cfg.to_dict()}
+    cfg = model.config
+    info = {"path": os.path.abspath(path), "sha256": file_sha256(path),
+            "role": data.get("role") or data.get("kind") or "teacher",
+            "step": int(data.get("step", data.get("global_step", 0)) or 0), "model_config": cfg.to_dict()}
     return model, cfg, info
 
 
