@@ -108,6 +108,27 @@ describe('slotmatch-synth CLI', () => {
     expect(readFileSync(file, 'utf8')).toBe('x');
   });
 
+  it('draws a progress line on a TTY only', async () => {
+    const chunks: string[] = [];
+    const tty = { isTTY: true, write: (s: string) => chunks.push(s) > 0 } as unknown as NodeJS.WritableStream;
+    const out: string[] = [];
+    const code = await main(['--out', join(work, 'tty'), '--videos', '2', ...tiny], {
+      log: (m) => out.push(m),
+      error: (m) => out.push(m),
+      progress: tty,
+    });
+    expect(code).toBe(0);
+    expect(chunks.join('')).toMatch(/\rtest \[#{24}\] 2\/2 videos {2}6\/6 frames {2}[\d.]+ fps/);
+    expect(chunks.at(-1)).toBe('\n');
+    const pipe = {
+      isTTY: false,
+      write: (s: string) => chunks.push(`pipe:${s}`) > 0,
+    } as unknown as NodeJS.WritableStream;
+    chunks.length = 0;
+    await main(['--out', join(work, 'pipe'), ...tiny], { log: () => {}, error: () => {}, progress: pipe });
+    expect(chunks).toEqual([]);
+  });
+
   it('an interrupt (abort signal) exits 130 and removes the unfinished split', async () => {
     const out = join(work, 'interrupted');
     const controller = new AbortController();
