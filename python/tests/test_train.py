@@ -333,3 +333,22 @@ def test_a_trained_checkpoint_exports_as_a_bundle(squares, tmp_path):
     assert manifest["role"] == "teacher" and manifest["provenance"]["seed"] == 3
     assert manifest["provenance"]["trainingCommand"].startswith("python3 -m slotmatch_torch train --data")
     assert manifest["slots"]["count"] == STUDENT.num_slots
+
+
+def test_init_from_copies_the_chosen_weights_and_refuses_other_shapes(squares, teacher_run, tmp_path):
+    source = os.path.join(teacher_run, "checkpoint.pt")
+    out = str(tmp_path / "init")
+    # lr factor 0 at step 0: after one step the weights are exactly the initialisation
+    recipe = {"max_steps": 1, "batch_size": 2, "warmup_steps": 1, "decay_steps": 2, "seed": 1,
+              "init_from": source, "init_keys": ["encoder.module.backbone."]}
+    run_training("teacher", squares, out, TEACHER, recipe, RunOptions(**QUIET))
+    got = load_checkpoint(os.path.join(out, "checkpoint.pt"))["state_dict"]
+    want = load_checkpoint(source)["state_dict"]
+    backbone = [k for k in want if k.startswith("encoder.module.backbone.")]
+    assert backbone and all(torch.equal(got[k], want[k]) for k in backbone)
+    assert not torch.equal(got["initializer.slots"], want["initializer.slots"])  # outside the prefix: seeded init
+    from slotmatch_torch.checkpoint import CheckpointError
+
+    with pytest.raises(CheckpointError, match="other shapes"):
+        run_training("teacher", squares, str(tmp_path / "bad"), TEACHER.replace(slot_dim=8), {**recipe, "init_keys": []},
+                     RunOptions(**QUIET))

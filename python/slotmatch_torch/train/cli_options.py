@@ -15,6 +15,7 @@ RECIPE_OPTIONS = {
     "warmup_steps": "warmup_steps", "decay_steps": "decay_steps", "decay_rate": "decay_rate",
     "grad_clip": "grad_clip", "weight_decay": "weight_decay", "alpha": "alpha", "temperature": "temperature",
     "seed": "seed", "beta": "beta", "kd_correspondence": "kd_correspondence", "kd_projection": "kd_projection",
+    "init_from": "init_from", "init_keys": "init_keys",
 }
 
 
@@ -95,6 +96,12 @@ def build_parser(kind: str) -> argparse.ArgumentParser:
         r.add_argument("--kd-projection", choices=KD_PROJECTIONS, default=None,
                        help="learned linear map of student slots to the teacher's width: auto = when the widths "
                        f"differ (default {d.kd_projection})")
+    r.add_argument("--init-from", metavar="CKPT", default=None,
+                   help="start from the weights of CKPT that the model shares (same names and shapes), e.g. a "
+                   "pre-trained backbone; the rest keeps its seeded initialisation")
+    r.add_argument("--init-keys", metavar="PREFIX", action="append", default=None,
+                   help="with --init-from: copy only weights whose names start with PREFIX (repeatable), e.g. "
+                   "encoder.module.backbone.")
     r.add_argument("--recipe", metavar="JSON", default=None,
                    help="a .json file or inline JSON object of recipe fields (options above win)")
 
@@ -110,6 +117,8 @@ def build_parser(kind: str) -> argparse.ArgumentParser:
     c.add_argument("--eval-frames", type=int, default=None, help="evaluate only the first N frames of each video")
     c.add_argument("--stop-after", type=int, default=None,
                    help="stop this process after N steps (checkpoint written; run again to continue)")
+    c.add_argument("--time-limit", type=float, default=None, metavar="MINUTES",
+                   help="stop this process after MINUTES of training (checkpoint written; run again to continue)")
     c.add_argument("--no-cache", action="store_true", help="decode frames at every use instead of keeping them in memory")
     c.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's)")
     c.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
@@ -167,7 +176,7 @@ def run_options_from_args(args) -> RunOptions:
     return RunOptions(
         checkpoint_every=args.checkpoint_every, log_every=args.log_every, eval_every=args.eval_every,
         eval_data=args.eval_data, eval_videos=args.eval_videos, eval_frames=args.eval_frames,
-        stop_after=args.stop_after, keep_checkpoints=args.keep_checkpoints, cache_frames=not args.no_cache,
+        stop_after=args.stop_after, time_limit=None if args.time_limit is None else 60.0 * args.time_limit, keep_checkpoints=args.keep_checkpoints, cache_frames=not args.no_cache,
         threads=args.threads, quiet=args.quiet,
     )
 

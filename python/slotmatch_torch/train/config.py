@@ -43,8 +43,11 @@ class TrainConfig:
     kd_correspondence: str = "index"
     kd_projection: str = "auto"
     seed: int = 0
+    init_from: Optional[str] = None  # checkpoint whose matching weights replace the initialisation
+    init_keys: Tuple[str, ...] = ()  # only keys starting with one of these prefixes (empty: every matching key)
 
     def __post_init__(self) -> None:
+        self.init_keys = tuple(self.init_keys)
         self.adam_betas = tuple(float(b) for b in self.adam_betas)
         if self.decay_steps is None:
             self.decay_steps = self.max_steps
@@ -72,6 +75,7 @@ class TrainConfig:
     def to_dict(self) -> Dict[str, Any]:
         data = dataclasses.asdict(self)
         data["adam_betas"] = list(self.adam_betas)
+        data["init_keys"] = list(self.init_keys)
         return data
 
     @classmethod
@@ -94,6 +98,7 @@ class RunOptions:
     eval_videos: Optional[int] = None
     eval_frames: Optional[int] = None
     stop_after: Optional[int] = None  # optimiser steps in this process, then checkpoint and exit
+    time_limit: Optional[float] = None  # seconds of this process, then checkpoint and exit
     keep_checkpoints: bool = False  # also keep checkpoint-<step>.pt copies
     cache_frames: bool = True
     threads: Optional[int] = None

@@ -86,6 +86,31 @@ def load_teacher(path: str):
     return model, cfg, info
 
 
+def initialise_from(model: nn.Module, path: str, prefixes=()) -> Dict[str, Any]:
+    """Copy into ``model`` the weights of checkpoint ``path`` whose names it shares (restricted to names starting
+    with one of ``prefixes`` when given): e.g. a backbone pre-trained elsewhere. Shapes must agree; at least one
+    weight must be copied. Returns {"path", "sha256", "loaded": count, "groups": {top-level module: count}}."""
+    from ..checkpoint import CheckpointError, read_checkpoint, state_dict_of
+
+    state = state_dict_of(read_checkpoint(path), path)
+    own = model.state_dict()
+    chosen = {k: v for k, v in state.items() if k in own and (not prefixes or any(k.startswith(p) for p in prefixes))}
+    wrong = sorted(f"{k}: checkpoint {list(v.shape)} vs model {list(own[k].shape)}"
+                   for k, v in chosen.items() if tuple(v.shape) != tuple(own[k].shape))
+    if wrong:
+        raise CheckpointError(f"{path}: weights with other shapes than the model's: {wrong}")
+    if not chosen:
+        raise CheckpointError(f"{path}: no weight matches the model{' under ' + str(list(prefixes)) if prefixes else ''}")
+    with torch.no_grad():
+        for k, v in chosen.items():
+            own[k].copy_(v)
+    groups: Dict[str, int] = {}
+    for k in chosen:
+        top = ".".join(k.split(".")[:3]) if k.startswith(("encoder.", "processor.", "decoder.")) else k.split(".")[0]
+        groups[top] = groups.get(top, 0) + 1
+    return {"path": os.path.abspath(path), "sha256": file_sha256(path), "loaded": len(chosen), "groups": groups}
+
+
 def _write_json_atomic(obj: Any, path: str) -> None:
     tmp = f"{path}.{os.getpid()}.tmp"
     with open(tmp, "w") as handle:
@@ -233,6 +258,9 @@ def run_training(
     torch.manual_seed(recipe.seed)
     model = build_model(cfg)
     model.train()
+    init_info = None
+    if recipe.init_from and state is None:
+        init_info = initialise_from(model, recipe.init_from, recipe.init_keys)
     projection = None
     if kind == "student":
         widths_differ = teacher_cfg.slot_dim != cfg.slot_dim
@@ -285,6 +313,7 @@ def run_training(
     config_record = {
         "kind": kind, "model_config": cfg.to_dict(), "train_config": recipe.to_dict(), "teacher": teacher_info,
         "parameters": parameters, "data": os.path.abspath(data), "videos": len(dataset.videos), "command": command,
+        "initialised_from": init_info,
     }
     if state is None:
         _write_json_atomic(config_record, os.path.join(out, CONFIG))
@@ -321,7 +350,9 @@ def run_training(
             f"  ({result['videos_with_objects']} videos)")
         return result
 
-    emit({"type": "start", "step": step, "time": time.time(), "resumed": state is not None,
+    if init_info is not None:
+        say(f"[{kind}] initialised {init_info['loaded']} weights from {recipe.init_from}: {init_info['groups']}")
+    emit({"type": "start", "step": step, "time": time.time(), "resumed": state is not None, "initialised_from": init_info,
           "parameters": parameters, "command": command, "threads": torch.get_num_threads()})
     say(f"[{kind}] {'resuming at' if state else 'starting at'} step {step}/{recipe.max_steps}: "
         f"{parameters['total']:,} parameters ({parameters['trainable']:,} trainable), {len(dataset.videos)} videos, "
@@ -331,11 +362,15 @@ def run_training(
     interval_steps, interval_start = 0, time.perf_counter()
     last: Dict[str, float] = {}
     steps_this_run = 0
+    process_start = time.perf_counter()
     stopped_by = None
     with _StopRequest() as stop:
         while step < recipe.max_steps:
             if run.stop_after is not None and steps_this_run >= run.stop_after:
                 stopped_by = "stop_after"
+                break
+            if run.time_limit is not None and time.perf_counter() - process_start >= run.time_limit:
+                stopped_by = "time_limit"
                 break
             if stop.signal is not None:
                 stopped_by = f"signal {stop.signal}"
