@@ -3,9 +3,9 @@
 Teacher (SlotContrast, METHODS.md §1):  L = L_rec + α·L_slot-contrast
 Student (SlotMatch, METHODS.md §2):     L = L_rec + α·L_slot-contrast + β·L_slot-KD(teacher slots, student slots)
 
-L_rec compares the decoder's reconstruction with the model's own backbone features, which are a target:
-they are detached (with the official frozen backbone this changes nothing; with a trainable backbone it
-keeps the target from chasing the reconstruction). L_slot-contrast runs on the corrector's slots
+L_rec compares the decoder's reconstruction with the model's own backbone features, detached as the official
+``Loss.get_target`` does (with the frozen DINOv2 backbone this changes nothing; with a trainable backbone the
+features get gradient only through the adapter, i.e. from the slots, never by moving the target). L_slot-contrast runs on the corrector's slots
 (official ``pred_key: processor.state``). The teacher runs in eval mode without gradient on the same
 clips (resized to its own input size when it differs); no reconstruction-level distillation.
 """
