@@ -4,14 +4,17 @@
 // For each loss: forward + backward time (median) of the TypeScript implementation at the official
 // shapes (METHODS.md; where a paper gives none, the shapes noted below), and in the same run the
 // time of the torch reference (python/slotmatch_torch/losses) doing forward + autograd backward on
-// the same shapes, in a /usr/bin/python3 child with torch.set_num_threads(1). Prints the ratio
+// the same shapes, in a /usr/bin/python3 child with torch.set_num_threads(1), alternating TS and
+// torch measurements so that load from other processes affects both; each side's best time is
+// kept. Prints the ratio
 // TS/torch (≤ 1 meets the goal "no slower than PyTorch CPU single-threaded").
 //
 //   --only NAME[,NAME]   run a subset     --seconds S   minimum seconds per measurement (default 1)
 //   --torch-dtype float32|float64 (default float32, torch's training dtype; TS always accumulates in float64)
-//   --no-torch           TypeScript only
-import { spawnSync } from 'node:child_process';
+//   --no-torch           TypeScript only      --rounds R   interleaved TS/torch rounds per loss (default 2)
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import * as L from '@slotmatch/losses';
 
@@ -21,10 +24,12 @@ const { values } = parseArgs({
     seconds: { type: 'string' },
     'torch-dtype': { type: 'string' },
     'no-torch': { type: 'boolean' },
+    rounds: { type: 'string' },
   },
 });
 const minSeconds = Number(values.seconds ?? 1);
 const torchDtype = values['torch-dtype'] ?? 'float32';
+const rounds = Number(values.rounds ?? 2);
 
 // Shapes. SlotContrast MOVi-C: B = 64 clips, T = 4 frames, K = 11 slots, S = 64, P = 576 patches,
 // D = 384 (ViT-S/14). The reconstruction cases use B = 8 (at B = 64 recon + target alone are 450 MB
@@ -33,35 +38,87 @@ const torchDtype = values['torch-dtype'] ?? 'float32';
 // 2 clips × 8 heads × 900 queries (30×30 at stride 16) × 64 sampled keys; object logits of
 // 2 clips × 11 objects × 117² pixels (stride 4 of 465²).
 const cases = [
-  { name: 'reconstructionLoss', shapes: { recon: [8, 4, 576, 384], target: [8, 4, 576, 384] }, grads: ['recon', 'target'] },
-  { name: 'slotContrastLoss', shapes: { slots: [64, 4, 11, 64] }, grads: ['slots'], options: { temperature: 0.1 } },
-  { name: 'slotKdLoss.index', shapes: { teacher: [64, 4, 11, 64], student: [64, 4, 11, 64] }, grads: ['teacher', 'student'], options: { correspondence: 'index' } },
-  { name: 'slotKdLoss.hungarian', shapes: { teacher: [64, 4, 11, 64], student: [64, 4, 11, 64] }, grads: ['teacher', 'student'], options: { correspondence: 'hungarian' } },
+  {
+    name: 'reconstructionLoss',
+    shapes: { recon: [8, 4, 576, 384], target: [8, 4, 576, 384] },
+    grads: ['recon', 'target'],
+  },
+  {
+    name: 'slotContrastLoss',
+    shapes: { slots: [64, 4, 11, 64] },
+    grads: ['slots'],
+    options: { temperature: 0.1 },
+  },
+  {
+    name: 'slotKdLoss.index',
+    shapes: { teacher: [64, 4, 11, 64], student: [64, 4, 11, 64] },
+    grads: ['teacher', 'student'],
+    options: { correspondence: 'index' },
+  },
+  {
+    name: 'slotKdLoss.hungarian',
+    shapes: { teacher: [64, 4, 11, 64], student: [64, 4, 11, 64] },
+    grads: ['teacher', 'student'],
+    options: { correspondence: 'hungarian' },
+  },
   {
     name: 'slotKdLoss.projection',
-    shapes: { teacher: [64, 4, 11, 64], student: [64, 4, 11, 32], projectionWeight: [64, 32], projectionBias: [64] },
+    shapes: {
+      teacher: [64, 4, 11, 64],
+      student: [64, 4, 11, 32],
+      projectionWeight: [64, 32],
+      projectionBias: [64],
+    },
     grads: ['teacher', 'student', 'projectionWeight', 'projectionBias'],
     options: { correspondence: 'index' },
   },
   {
     name: 'slotMatchLoss',
-    shapes: { recon: [8, 4, 576, 384], target: [8, 4, 576, 384], studentSlots: [8, 4, 11, 64], teacherSlots: [8, 4, 11, 64] },
+    shapes: {
+      recon: [8, 4, 576, 384],
+      target: [8, 4, 576, 384],
+      studentSlots: [8, 4, 11, 64],
+      teacherSlots: [8, 4, 11, 64],
+    },
     grads: ['recon', 'target', 'studentSlots'],
   },
   {
     name: 'semanticConsistencyLoss',
-    shapes: { studentLogits: [2, 4, 16, 256], teacherLogits: [2, 4, 16, 256], teacherTokens: [2, 4, 256, 384] },
+    shapes: {
+      studentLogits: [2, 4, 16, 256],
+      teacherLogits: [2, 4, 16, 256],
+      teacherTokens: [2, 4, 256, 384],
+    },
     grads: ['studentLogits'],
   },
   { name: 'slotDiversityLoss', shapes: { logits: [2, 4, 16, 256] }, grads: ['logits'] },
   {
     name: 'instanceConsistencyLoss',
-    shapes: { objects: [2, 4, 16, 4, 384], teacherObjects: [2, 4, 16, 4, 384], valid: [2, 4, 16, 4], teacherValid: [2, 4, 16, 4] },
+    shapes: {
+      objects: [2, 4, 16, 4, 384],
+      teacherObjects: [2, 4, 16, 4, 384],
+      valid: [2, 4, 16, 4],
+      teacherValid: [2, 4, 16, 4],
+    },
     grads: ['objects'],
   },
-  { name: 'ckaAttentionLoss', shapes: { teacher: [2, 8, 900, 64], student: [2, 8, 900, 64] }, grads: ['teacher', 'student'] },
-  { name: 'interObjectRelationLoss', shapes: { studentLogits: [2, 11, 13689], teacherLogits: [2, 11, 13689] }, grads: ['studentLogits', 'teacherLogits'], options: { tau: 1 } },
-  { name: 'intraObjectRelationLoss', shapes: { studentLogits: [2, 11, 13689], teacherLogits: [2, 11, 13689] }, grads: ['studentLogits', 'teacherLogits'], options: { tau: 1 } },
+  {
+    name: 'ckaAttentionLoss',
+    shapes: { teacher: [2, 8, 900, 64], student: [2, 8, 900, 64] },
+    grads: ['teacher', 'student'],
+  },
+  {
+    name: 'interObjectRelationLoss',
+    shapes: { studentLogits: [2, 11, 13689], teacherLogits: [2, 11, 13689] },
+    grads: ['studentLogits', 'teacherLogits'],
+    options: { tau: 1 },
+  },
+  {
+    name: 'intraObjectRelationLoss',
+    shapes: { studentLogits: [2, 11, 13689], teacherLogits: [2, 11, 13689] },
+    grads: ['studentLogits', 'teacherLogits'],
+    options: { tau: 1 },
+  },
 ].filter((c) => values.only === undefined || values.only.split(',').includes(c.name));
 
 /** Deterministic standard-normal float32 tensor (Box–Muller over mulberry32). */
@@ -84,7 +141,8 @@ function inputsOf(c) {
   const x = {};
   for (const [k, dims] of Object.entries(c.shapes)) {
     const t = randn(dims, seed++);
-    if (k === 'valid' || k === 'teacherValid') for (let i = 0; i < t.data.length; i++) t.data[i] = t.data[i] < 0.5 ? 1 : 0;
+    if (k === 'valid' || k === 'teacherValid')
+      for (let i = 0; i < t.data.length; i++) t.data[i] = t.data[i] < 0.5 ? 1 : 0;
     x[k] = t;
   }
   return x;
@@ -96,18 +154,22 @@ const run = {
   'slotKdLoss.index': (x, o) => L.slotKdLoss(x.teacher, x.student, o),
   'slotKdLoss.hungarian': (x, o) => L.slotKdLoss(x.teacher, x.student, o),
   'slotKdLoss.projection': (x, o) =>
-    L.slotKdLoss(x.teacher, x.student, { ...o, projection: { weight: x.projectionWeight, bias: x.projectionBias } }),
+    L.slotKdLoss(x.teacher, x.student, {
+      ...o,
+      projection: { weight: x.projectionWeight, bias: x.projectionBias },
+    }),
   slotMatchLoss: (x) => L.slotMatchLoss(x),
-  semanticConsistencyLoss: (x) => L.semanticConsistencyLoss(x.studentLogits, x.teacherLogits, x.teacherTokens),
+  semanticConsistencyLoss: (x) =>
+    L.semanticConsistencyLoss(x.studentLogits, x.teacherLogits, x.teacherTokens),
   slotDiversityLoss: (x) => L.slotDiversityLoss(x.logits),
-  instanceConsistencyLoss: (x) => L.instanceConsistencyLoss(x.objects, x.teacherObjects, x.valid, x.teacherValid),
+  instanceConsistencyLoss: (x) =>
+    L.instanceConsistencyLoss(x.objects, x.teacherObjects, x.valid, x.teacherValid),
   ckaAttentionLoss: (x) => L.ckaAttentionLoss(x.teacher, x.student),
   interObjectRelationLoss: (x, o) => L.interObjectRelationLoss(x.studentLogits, x.teacherLogits, o),
   intraObjectRelationLoss: (x, o) => L.intraObjectRelationLoss(x.studentLogits, x.teacherLogits, o),
 };
 
-function timeTs(c) {
-  const x = inputsOf(c);
+function timeTs(c, x) {
   const f = run[c.name];
   const times = [];
   const start = performance.now();
@@ -118,46 +180,72 @@ function timeTs(c) {
     if (times.length >= 3 && performance.now() - start >= minSeconds * 1000) break;
   }
   const rest = times.slice(1).sort((a, b) => a - b); // the first run includes JIT warm-up
-  return { ms: rest[Math.floor(rest.length / 2)], reps: rest.length };
+  return { min: rest[0], median: rest[Math.floor(rest.length / 2)], reps: rest.length };
 }
 
-function timeTorch() {
-  if (values['no-torch']) return new Map();
-  const script = join(import.meta.dirname, 'torch_losses.py');
-  const r = spawnSync('/usr/bin/python3', [script], {
-    input: JSON.stringify(cases),
-    encoding: 'utf8',
-    env: { ...process.env, BENCH_TORCH_DTYPE: torchDtype, BENCH_MIN_SECONDS: String(minSeconds), OMP_NUM_THREADS: '1' },
-    maxBuffer: 1 << 24,
+/** The torch child: one JSON case per line in, one JSON result per line out; undefined when unavailable. */
+async function startTorch() {
+  if (values['no-torch']) return undefined;
+  const child = spawn('/usr/bin/python3', [join(import.meta.dirname, 'torch_losses.py')], {
+    env: {
+      ...process.env,
+      BENCH_TORCH_DTYPE: torchDtype,
+      BENCH_MIN_SECONDS: String(minSeconds),
+      OMP_NUM_THREADS: '1',
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
-  if (r.status !== 0) {
-    console.error(`torch reference unavailable (${r.error?.message ?? r.stderr.trim().split('\n').at(-1)}); TypeScript times only`);
-    return new Map();
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  child.on('error', () => {});
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const first = await lines.next();
+  if (first.done) {
+    console.error(
+      `torch reference unavailable (${stderr.trim().split('\n').at(-1) ?? 'no output'}); TypeScript times only`,
+    );
+    return undefined;
   }
-  return new Map(
-    r.stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line))
-      .map((j) => [j.name, j]),
-  );
+  return {
+    version: JSON.parse(first.value).torch,
+    async measure(c) {
+      child.stdin.write(`${JSON.stringify(c)}\n`);
+      const r = await lines.next();
+      if (r.done) throw new Error(`torch child exited: ${stderr.trim()}`);
+      return JSON.parse(r.value);
+    },
+    close: () => child.stdin.end(),
+  };
 }
 
-console.log(`@slotmatch/losses bench — forward+backward, median; node ${process.version}; torch ${torchDtype}, 1 thread\n`);
-const torch = timeTorch();
+const torch = await startTorch();
+console.log(
+  `@slotmatch/losses bench — forward+backward, best of ≥ ${minSeconds} s per side, ${rounds} interleaved rounds; ` +
+    `node ${process.version}; torch ${torch?.version ?? '—'} ${torchDtype}, 1 thread\n`,
+);
 const rows = [];
 for (const c of cases) {
-  const ts = timeTs(c);
-  const py = torch.get(c.name);
+  const x = inputsOf(c);
+  let ts = Number.POSITIVE_INFINITY;
+  let py = Number.POSITIVE_INFINITY;
+  // Alternate TS and torch so that load from other processes hits both alike; keep each side's best.
+  for (let r = 0; r < rounds; r++) {
+    ts = Math.min(ts, timeTs(c, x).min);
+    if (torch !== undefined) py = Math.min(py, (await torch.measure(c)).min);
+  }
   const shape = Object.values(c.shapes)[0].join('×');
+  const have = Number.isFinite(py);
   rows.push({
     loss: c.name,
     shape,
-    'TS ms': ts.ms.toFixed(2),
-    'torch ms': py === undefined ? '—' : py.ms.toFixed(2),
-    'TS/torch': py === undefined ? '—' : (ts.ms / py.ms).toFixed(2),
+    'TS ms': ts.toFixed(2),
+    'torch ms': have ? py.toFixed(2) : '—',
+    'TS/torch': have ? (ts / py).toFixed(2) : '—',
   });
 }
+torch?.close();
 console.table(rows);
 const met = rows.filter((r) => r['TS/torch'] !== '—' && Number(r['TS/torch']) <= 1).length;
 const compared = rows.filter((r) => r['TS/torch'] !== '—').length;

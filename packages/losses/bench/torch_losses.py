@@ -1,7 +1,7 @@
 """PyTorch side of packages/losses/bench/run.mjs: forward+backward time of each torch reference loss.
 
-Reads the case list (JSON: [{"name", "shapes": {input: dims}, "grads": [...], "options": {...}}]) from stdin and
-prints one JSON line per case: {"name", "ms": median milliseconds, "reps"}. Single-threaded (torch.set_num_threads(1)).
+Reads one case per stdin line (JSON: {"name", "shapes": {input: dims}, "grads": [...], "options": {...}}) and answers
+each with one JSON line {"name", "min", "median" (milliseconds), "reps"}. Single-threaded (torch.set_num_threads(1)).
 """
 import json
 import os
@@ -46,29 +46,35 @@ def call(name, x, o):
     raise KeyError(name)
 
 
+def measure(case, gen, min_seconds):
+    x = {}
+    for k, dims in case["shapes"].items():
+        if k in ("valid", "teacherValid"):
+            x[k] = (torch.rand(*dims, generator=gen) < 0.7).to(DTYPE)
+        else:
+            x[k] = torch.randn(*dims, generator=gen, dtype=DTYPE)
+    times = []
+    start = time.perf_counter()
+    while True:
+        for k in case["grads"]:
+            x[k] = x[k].detach().requires_grad_(True)
+        t0 = time.perf_counter()
+        call(case["name"], x, case.get("options", {})).backward()
+        times.append(time.perf_counter() - t0)
+        if len(times) >= 3 and time.perf_counter() - start >= min_seconds:
+            break
+    rest = times[1:]  # the first run warms caches and allocations
+    return {"name": case["name"], "min": min(rest) * 1e3, "median": statistics.median(rest) * 1e3, "reps": len(rest)}
+
+
 def main():
-    cases = json.load(sys.stdin)
+    """One case (JSON) per stdin line → one result (JSON) per stdout line, until stdin closes."""
     min_seconds = float(os.environ.get("BENCH_MIN_SECONDS", "1.0"))
     gen = torch.Generator().manual_seed(0)
-    for case in cases:
-        x = {}
-        for k, dims in case["shapes"].items():
-            if k in ("valid", "teacherValid"):
-                x[k] = (torch.rand(*dims, generator=gen) < 0.7).to(DTYPE)
-            else:
-                x[k] = torch.randn(*dims, generator=gen, dtype=DTYPE)
-        times = []
-        start = time.perf_counter()
-        while True:
-            for k in case["grads"]:
-                x[k] = x[k].detach().requires_grad_(True)
-            t0 = time.perf_counter()
-            call(case["name"], x, case.get("options", {})).backward()
-            times.append(time.perf_counter() - t0)
-            if len(times) >= 3 and time.perf_counter() - start >= min_seconds:
-                break
-        # the first run warms caches/allocations; report the median of the rest
-        print(json.dumps({"name": case["name"], "ms": statistics.median(times[1:]) * 1e3, "reps": len(times) - 1}), flush=True)
+    print(json.dumps({"ready": True, "torch": torch.__version__}), flush=True)
+    for line in sys.stdin:
+        if line.strip():
+            print(json.dumps(measure(json.loads(line), gen, min_seconds)), flush=True)
 
 
 if __name__ == "__main__":

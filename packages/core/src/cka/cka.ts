@@ -15,6 +15,7 @@
  * column centring.
  */
 import { InputError } from '../errors/InputError.js';
+import { gemmNT, transpose } from '../ops/gemm.js';
 import { expectFinite, expectShape } from '../tensor/checks.js';
 import { type FloatArray, sizeOf, type Tensor } from '../tensor/Tensor.js';
 
@@ -29,74 +30,83 @@ export interface CkaGradients {
 
 /** Reusable scratch memory for {@link ckaMatrices} at one (n, dx, dy); create once per loop. */
 export class CkaWorkspace {
+  /** Centred x [n, dx] and y [n, dy], and their transposes. */
+  readonly xc: Float64Array;
+  readonly yc: Float64Array;
   readonly xt: Float64Array;
   readonly yt: Float64Array;
+  /** A = X_cᵀX_c [dx, dx], B = Y_cᵀY_c [dy, dy], C = Y_cᵀX_c [dy, dx] and Cᵀ. */
   readonly a: Float64Array;
   readonly b: Float64Array;
   readonly c: Float64Array;
-  readonly row: Float64Array;
-  readonly colMean: Float64Array;
+  readonly ct: Float64Array;
+  /** Gradients before centring: [n, dx] and [n, dy]. */
+  readonly gx: Float64Array;
+  readonly gy: Float64Array;
   constructor(
     readonly n: number,
     readonly dx: number,
     readonly dy: number,
   ) {
+    this.xc = new Float64Array(n * dx);
+    this.yc = new Float64Array(n * dy);
     this.xt = new Float64Array(dx * n);
     this.yt = new Float64Array(dy * n);
     this.a = new Float64Array(dx * dx);
     this.b = new Float64Array(dy * dy);
     this.c = new Float64Array(dy * dx);
-    this.row = new Float64Array(Math.max(dx, dy));
-    this.colMean = new Float64Array(Math.max(dx, dy));
+    this.ct = new Float64Array(dx * dy);
+    this.gx = new Float64Array(n * dx);
+    this.gy = new Float64Array(n * dy);
   }
 }
 
-/** Σ_r u[uo + r]·v[vo + r] for r < n, four accumulators. */
-function dot(u: Float64Array, uo: number, v: Float64Array, vo: number, n: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let r = 0;
-  for (; r + 3 < n; r += 4) {
-    s0 += u[uo + r]! * v[vo + r]!;
-    s1 += u[uo + r + 1]! * v[vo + r + 1]!;
-    s2 += u[uo + r + 2]! * v[vo + r + 2]!;
-    s3 += u[uo + r + 3]! * v[vo + r + 3]!;
+/** Column-centre a row-major [n, d] block into `out` (and its transpose into `outT`). */
+function centre(
+  m: FloatArray,
+  offset: number,
+  n: number,
+  d: number,
+  out: Float64Array,
+  outT: Float64Array,
+): void {
+  out.fill(0);
+  for (let r = 0; r < n; r++) {
+    const o = offset + r * d;
+    for (let j = 0; j < d; j++) out[j]! += m[o + j]!;
   }
-  for (; r < n; r++) s0 += u[uo + r]! * v[vo + r]!;
-  return s0 + s1 + s2 + s3;
+  const mean = out.slice(0, d);
+  for (let j = 0; j < d; j++) mean[j]! /= n;
+  for (let r = 0; r < n; r++) {
+    const o = offset + r * d;
+    for (let j = 0; j < d; j++) out[r * d + j] = m[o + j]! - mean[j]!;
+  }
+  transpose(out, 0, n, d, outT, 0);
 }
 
-/** Column-centred transpose of a row-major [n, d] block: out[j·n + r] = m[r, j] − mean_r m[r, j]. */
-function centreTransposed(m: FloatArray, offset: number, n: number, d: number, out: Float64Array): void {
-  for (let j = 0; j < d; j++) {
-    let s = 0;
-    for (let r = 0; r < n; r++) s += m[offset + r * d + j]!;
-    const mean = s / n;
-    const o = j * n;
-    for (let r = 0; r < n; r++) out[o + r] = m[offset + r * d + j]! - mean;
-  }
+/** Σ of squares. */
+function sumSquares(v: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
+  return s;
 }
 
-/** Gram of the rows of a transposed block: g[i·d + j] = Σ_r t[i, r]·t[j, r] (symmetric). */
-function gram(t: Float64Array, n: number, d: number, g: Float64Array): number {
-  let sq = 0;
-  for (let i = 0; i < d; i++) {
-    for (let j = i; j < d; j++) {
-      const v = dot(t, i * n, t, j * n, n);
-      g[i * d + j] = v;
-      g[j * d + i] = v;
-      sq += i === j ? v * v : 2 * v * v;
-    }
+/** out[offset + r·d + i] += g[r, i] − mean_r g[:, i] (centring's backward). */
+function addCentred(g: Float64Array, n: number, d: number, out: Float64Array, offset: number): void {
+  const mean = new Float64Array(d);
+  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) mean[i]! += g[r * d + i]!;
+  for (let i = 0; i < d; i++) mean[i]! /= n;
+  for (let r = 0; r < n; r++) {
+    const o = offset + r * d;
+    for (let i = 0; i < d; i++) out[o + i]! += g[r * d + i]! - mean[i]!;
   }
-  return sq;
 }
 
 /**
  * Linear CKA of one pair of row-major matrices x [n, dx] (from `xOffset`) and y [n, dy] (from
  * `yOffset`), in float64; with `grads`, adds `scale·∂CKA/∂x` and `scale·∂CKA/∂y` into them (rule in
- * the file header). Unchecked fast path; see {@link cka} for the checked tensor version.
+ * the file header). Unchecked fast path (core's blocked `gemmNT` for every product); see {@link cka}
+ * for the checked tensor version.
  */
 export function ckaMatrices(
   x: FloatArray,
@@ -106,143 +116,31 @@ export function ckaMatrices(
   work: CkaWorkspace,
   grads?: CkaGradients,
 ): number {
-  const { n, dx, dy, xt, yt, a, b, c } = work;
-  centreTransposed(x, xOffset, n, dx, xt);
-  centreTransposed(y, yOffset, n, dy, yt);
-  const nx2 = gram(xt, n, dx, a);
-  const ny2 = gram(yt, n, dy, b);
-  let num = 0;
-  for (let k = 0; k < dy; k++) {
-    for (let i = 0; i < dx; i++) {
-      const v = dot(yt, k * n, xt, i * n, n);
-      c[k * dx + i] = v;
-      num += v * v;
-    }
-  }
+  const { n, dx, dy, xc, yc, xt, yt, a, b, c, ct, gx, gy } = work;
+  centre(x, xOffset, n, dx, xc, xt);
+  centre(y, yOffset, n, dy, yc, yt);
+  gemmNT(dx, dx, n, xt, 0, xt, 0, a, 0);
+  gemmNT(dy, dy, n, yt, 0, yt, 0, b, 0);
+  gemmNT(dy, dx, n, yt, 0, xt, 0, c, 0);
+  const nx2 = sumSquares(a);
+  const ny2 = sumSquares(b);
+  const num = sumSquares(c);
   const nx = Math.sqrt(nx2);
   const ny = Math.sqrt(ny2);
   const value = num / (nx * ny);
   if (grads !== undefined) {
     const alpha = (2 / (nx * ny)) * grads.scale;
-    // ∂/∂X_c[r, :] = α·Σ_k Y_c[r, k]·C[k, :] − β_x·Σ_j X_c[r, j]·A[j, :]
-    accumulateGradient(
-      xt,
-      yt,
-      c,
-      a,
-      n,
-      dx,
-      dy,
-      alpha,
-      (2 * value * grads.scale) / nx2,
-      grads.x,
-      grads.xOffset ?? 0,
-      work,
-    );
-    // ∂/∂Y_c[r, :] = α·Σ_i X_c[r, i]·C[:, i] − β_y·Σ_k Y_c[r, k]·B[k, :]
-    accumulateGradientT(
-      yt,
-      xt,
-      c,
-      b,
-      n,
-      dy,
-      dx,
-      alpha,
-      (2 * value * grads.scale) / ny2,
-      grads.y,
-      grads.yOffset ?? 0,
-      work,
-    );
+    // ∂/∂X_c = α·Y_c·C − β_x·X_c·A   (A symmetric: X_c·A = X_c·Aᵀ)
+    transpose(c, 0, dy, dx, ct, 0);
+    gemmNT(n, dx, dy, yc, 0, ct, 0, gx, 0, alpha);
+    gemmNT(n, dx, dx, xc, 0, a, 0, gx, 0, (-2 * value * grads.scale) / nx2, true);
+    addCentred(gx, n, dx, grads.x, grads.xOffset ?? 0);
+    // ∂/∂Y_c = α·X_c·Cᵀ − β_y·Y_c·B
+    gemmNT(n, dy, dx, xc, 0, c, 0, gy, 0, alpha);
+    gemmNT(n, dy, dy, yc, 0, b, 0, gy, 0, (-2 * value * grads.scale) / ny2, true);
+    addCentred(gy, n, dy, grads.y, grads.yOffset ?? 0);
   }
   return value;
-}
-
-/** out[r, i] += centred_r(α·Σ_k other[k, r]·C[k, i] − β·Σ_j self[j, r]·G[j, i]) for the X side. */
-function accumulateGradient(
-  selfT: Float64Array,
-  otherT: Float64Array,
-  c: Float64Array,
-  g: Float64Array,
-  n: number,
-  d: number,
-  dOther: number,
-  alpha: number,
-  beta: number,
-  out: Float64Array,
-  offset: number,
-  work: CkaWorkspace,
-): void {
-  const row = work.row;
-  const mean = work.colMean;
-  mean.fill(0, 0, d);
-  for (let r = 0; r < n; r++) {
-    row.fill(0, 0, d);
-    for (let k = 0; k < dOther; k++) {
-      const w = alpha * otherT[k * n + r]!;
-      const ck = k * d;
-      for (let i = 0; i < d; i++) row[i]! += w * c[ck + i]!;
-    }
-    for (let j = 0; j < d; j++) {
-      const w = -beta * selfT[j * n + r]!;
-      const gj = j * d;
-      for (let i = 0; i < d; i++) row[i]! += w * g[gj + i]!;
-    }
-    const o = offset + r * d;
-    for (let i = 0; i < d; i++) {
-      out[o + i]! += row[i]!;
-      mean[i]! += row[i]!;
-    }
-  }
-  for (let i = 0; i < d; i++) mean[i]! /= n;
-  for (let r = 0; r < n; r++) {
-    const o = offset + r * d;
-    for (let i = 0; i < d; i++) out[o + i]! -= mean[i]!;
-  }
-}
-
-/** The Y side of {@link accumulateGradient}: C is [d_y, d_x] so it is read transposed. */
-function accumulateGradientT(
-  selfT: Float64Array,
-  otherT: Float64Array,
-  c: Float64Array,
-  g: Float64Array,
-  n: number,
-  d: number,
-  dOther: number,
-  alpha: number,
-  beta: number,
-  out: Float64Array,
-  offset: number,
-  work: CkaWorkspace,
-): void {
-  const row = work.row;
-  const mean = work.colMean;
-  mean.fill(0, 0, d);
-  for (let r = 0; r < n; r++) {
-    row.fill(0, 0, d);
-    for (let k = 0; k < d; k++) {
-      const ck = k * dOther;
-      let s = 0;
-      for (let i = 0; i < dOther; i++) s += otherT[i * n + r]! * c[ck + i]!;
-      row[k]! += alpha * s;
-    }
-    for (let j = 0; j < d; j++) {
-      const w = -beta * selfT[j * n + r]!;
-      const gj = j * d;
-      for (let i = 0; i < d; i++) row[i]! += w * g[gj + i]!;
-    }
-    const o = offset + r * d;
-    for (let i = 0; i < d; i++) {
-      out[o + i]! += row[i]!;
-      mean[i]! += row[i]!;
-    }
-  }
-  for (let i = 0; i < d; i++) mean[i]! /= n;
-  for (let r = 0; r < n; r++) {
-    const o = offset + r * d;
-    for (let i = 0; i < d; i++) out[o + i]! -= mean[i]!;
-  }
 }
 
 /**

@@ -1,5 +1,4 @@
-import type { Tensor } from '@slotmatch/core';
-import { InputError } from '@slotmatch/core';
+import { gemmNT, InputError, type Tensor, transpose } from '@slotmatch/core';
 import { expectInput } from '../common/checks.js';
 import type { LossResult } from '../common/LossResult.js';
 import { normalizeBackwardRow, normalizeRows } from '../common/rows.js';
@@ -46,14 +45,18 @@ export function slotContrastLoss(slots: Tensor, options: SlotContrastOptions = {
     return ((b * T + t) * K + k) * S;
   });
   const gz = new Float64Array(T * N * S);
-  const sim = new Float64Array(N * N); // sim[j·N + i]: column j (anchor at t+1) stored contiguously
+  // zT[t]: frame t transposed [S, N], so that every product below is an A·Bᵀ (core's gemmNT).
+  const zT = new Float64Array(T * S * N);
+  for (let t = 0; t < T; t++) transpose(z, t * N * S, N, S, zT, t * S * N);
+  const sim = new Float64Array(N * N); // sim[j·N + i]: row j = anchor at t+1, column i = candidate at t
+  const simT = new Float64Array(N * N);
   const invTau = 1 / tau;
   const scale = 1 / ((T - 1) * N);
   let total = 0;
   for (let t = 0; t + 1 < T; t++) {
     const a = t * N * S; // frame t (candidates i)
     const p = (t + 1) * N * S; // frame t+1 (anchors j)
-    similarities(z, p, z, a, N, S, invTau, sim);
+    gemmNT(N, N, S, z, p, z, a, sim, 0, invTau);
     for (let j = 0; j < N; j++) {
       const row = j * N;
       const positive = sim[row + j]!;
@@ -66,25 +69,15 @@ export function slotContrastLoss(slots: Tensor, options: SlotContrastOptions = {
         sum += e;
       }
       total += Math.log(sum) + max - positive;
-      // G[i, j] = (P[i, j] − δ_ij)·scale/τ, stored in place (already including 1/τ).
+      // G[j, i] = (P[i, j] − δ_ij)·scale/τ, in place (the 1/τ of Sim's derivative included).
       const k = (scale * invTau) / sum;
       for (let i = 0; i < N; i++) sim[row + i]! *= k;
       sim[row + j]! -= scale * invTau;
     }
-    // ∂/∂z_{t+1}[j] = Σ_i G[i, j]·z_t[i];  ∂/∂z_t[i] += G[i, j]·z_{t+1}[j]
-    for (let j = 0; j < N; j++) {
-      const row = j * N;
-      const gj = p + j * S;
-      const zj = p + j * S;
-      for (let i = 0; i < N; i++) {
-        const g = sim[row + i]!;
-        const zi = a + i * S;
-        for (let q = 0; q < S; q++) {
-          gz[gj + q]! += g * z[zi + q]!;
-          gz[zi + q]! += g * z[zj + q]!;
-        }
-      }
-    }
+    // ∂/∂z_{t+1}[j, :] += Σ_i G[j, i]·z_t[i, :];  ∂/∂z_t[i, :] += Σ_j G[j, i]·z_{t+1}[j, :]
+    gemmNT(N, S, N, sim, 0, zT, t * S * N, gz, p, 1, true);
+    transpose(sim, 0, N, N, simT, 0);
+    gemmNT(N, S, N, simT, 0, zT, (t + 1) * S * N, gz, a, 1, true);
   }
   const grad = new Float64Array(slots.data.length);
   for (let t = 0; t < T; t++) {
@@ -96,32 +89,4 @@ export function slotContrastLoss(slots: Tensor, options: SlotContrastOptions = {
     }
   }
   return { value: total * scale, grads: { slots: { data: grad, dims: [...slots.dims] } } };
-}
-
-/** out[j·n + i] = ⟨u[uo + j·s…], v[vo + i·s…]⟩·k for i, j < n (rows of u are anchors). */
-function similarities(
-  u: Float64Array,
-  uo: number,
-  v: Float64Array,
-  vo: number,
-  n: number,
-  s: number,
-  k: number,
-  out: Float64Array,
-): void {
-  for (let j = 0; j < n; j++) {
-    const uj = uo + j * s;
-    for (let i = 0; i < n; i++) {
-      const vi = vo + i * s;
-      let acc0 = 0;
-      let acc1 = 0;
-      let q = 0;
-      for (; q + 1 < s; q += 2) {
-        acc0 += u[uj + q]! * v[vi + q]!;
-        acc1 += u[uj + q + 1]! * v[vi + q + 1]!;
-      }
-      if (q < s) acc0 += u[uj + q]! * v[vi + q]!;
-      out[j * n + i] = (acc0 + acc1) * k;
-    }
-  }
 }

@@ -1,4 +1,11 @@
-import { InputError, type SinkhornOptions, sinkhornPlan, type Tensor } from '@slotmatch/core';
+import {
+  gemmNT,
+  InputError,
+  type SinkhornOptions,
+  sinkhornPlan,
+  type Tensor,
+  transpose,
+} from '@slotmatch/core';
 import { expectInput } from '../common/checks.js';
 import type { LossResult } from '../common/LossResult.js';
 import { normalizeRows } from '../common/rows.js';
@@ -61,6 +68,7 @@ export function semanticConsistencyLoss(
   const costIJ = new Float64Array(N * N);
   const costJI = new Float64Array(N * N);
   const plan = new Float64Array(N * N);
+  const q = new Float64Array(S * N);
   const scale = 1 / (B * T * (T - 1));
   const opts = { eps, iterations };
   let total = 0;
@@ -69,40 +77,21 @@ export function semanticConsistencyLoss(
     const fi = b * T + i;
     const fj = b * T + j;
     sinkhornPlan(mu, mu, cost, N, N, opts, plan, { muS: fi * N, muT: fj * N });
+    // Q[s, n] = Σ_m p^T_j[s, m]·Π[n, m]
+    gemmNT(S, N, N, pt, fj * S * N, plan, 0, q, 0);
     const si = fi * S * N;
-    const tj = fj * S * N;
-    for (let s = 0; s < S; s++) {
-      const ptRow = tj + s * N;
-      const lo = si + s * N;
-      for (let n = 0; n < N; n++) {
-        // Q[s, n] = Σ_m p^T_j[s, m]·Π[n, m]
-        const pr = n * N;
-        let q0 = 0;
-        let q1 = 0;
-        let m = 0;
-        for (; m + 1 < N; m += 2) {
-          q0 += pt[ptRow + m]! * plan[pr + m]!;
-          q1 += pt[ptRow + m + 1]! * plan[pr + m + 1]!;
-        }
-        if (m < N) q0 += pt[ptRow + m]! * plan[pr + m]!;
-        const q = q0 + q1;
-        total -= q * Math.log(ps[lo + n]! + 1e-8);
-        gLog[lo + n]! -= q * scale;
-      }
+    for (let r = 0; r < S * N; r++) {
+      total -= q[r]! * Math.log(ps[si + r]! + 1e-8);
+      gLog[si + r]! -= q[r]! * scale;
     }
   };
   for (let b = 0; b < B; b++) {
     for (let i = 0; i < T; i++) {
       for (let j = i + 1; j < T; j++) {
-        const xi = (b * T + i) * N * C;
-        const xj = (b * T + j) * N * C;
-        for (let n = 0; n < N; n++) {
-          for (let m = 0; m < N; m++) {
-            const c = 1 - dot4(x, xi + n * C, x, xj + m * C, C);
-            costIJ[n * N + m] = c;
-            costJI[m * N + n] = c;
-          }
-        }
+        // C[n, m] = 1 − ⟨x̂_{i,n}, x̂_{j,m}⟩ for the pair and its transpose for (j, i).
+        gemmNT(N, N, C, x, (b * T + i) * N * C, x, (b * T + j) * N * C, costIJ, 0, -1);
+        for (let r = 0; r < N * N; r++) costIJ[r]! += 1;
+        transpose(costIJ, 0, N, N, costJI, 0);
         pair(b, i, j, costIJ);
         pair(b, j, i, costJI);
       }
@@ -113,20 +102,4 @@ export function semanticConsistencyLoss(
   const grad = new Float64Array(size);
   softmaxOverSlotsBackward(ps, gLog, frames, S, N, grad);
   return { value: total * scale, grads: { studentLogits: { data: grad, dims: [...studentLogits.dims] } } };
-}
-
-function dot4(u: Float64Array, uo: number, v: Float64Array, vo: number, n: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let r = 0;
-  for (; r + 3 < n; r += 4) {
-    s0 += u[uo + r]! * v[vo + r]!;
-    s1 += u[uo + r + 1]! * v[vo + r + 1]!;
-    s2 += u[uo + r + 2]! * v[vo + r + 2]!;
-    s3 += u[uo + r + 3]! * v[vo + r + 3]!;
-  }
-  for (; r < n; r++) s0 += u[uo + r]! * v[vo + r]!;
-  return s0 + s1 + s2 + s3;
 }

@@ -1,0 +1,137 @@
+/**
+ * Register-blocked dense products over raw row-major arrays, the hot loops of the losses and CKA:
+ * float64 accumulation, no allocation, offsets so that batched tensors need no copies.
+ *
+ *   gemmNT:   C[i, j] (= or +=) α·Σ_q A[i, q]·B[j, q]    A [m, k], B [n, k], C [m, n]   (A·Bᵀ)
+ *   transpose: D[j, i] = S[i, j]                          S [rows, cols], D [cols, rows]
+ *
+ * gemmNT walks 4×4 blocks of C with 16 scalar accumulators, each step reading 4 values of A and 4
+ * of B (contiguous rows, so A·Bᵀ needs no strided access); A·B is A·(Bᵀ)ᵀ after one `transpose`.
+ */
+import type { FloatArray } from '../tensor/Tensor.js';
+
+/** A·Bᵀ (rule in the file header). `c` has row stride n. */
+export function gemmNT(
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  aOffset: number,
+  b: FloatArray,
+  bOffset: number,
+  c: Float64Array,
+  cOffset: number,
+  alpha = 1,
+  accumulate = false,
+): void {
+  const m4 = m - (m % 4);
+  const n4 = n - (n % 4);
+  for (let i = 0; i < m4; i += 4) {
+    const a0 = aOffset + i * k;
+    const a1 = a0 + k;
+    const a2 = a1 + k;
+    const a3 = a2 + k;
+    for (let j = 0; j < n4; j += 4) {
+      const b0 = bOffset + j * k;
+      const b1 = b0 + k;
+      const b2 = b1 + k;
+      const b3 = b2 + k;
+      let c00 = 0;
+      let c01 = 0;
+      let c02 = 0;
+      let c03 = 0;
+      let c10 = 0;
+      let c11 = 0;
+      let c12 = 0;
+      let c13 = 0;
+      let c20 = 0;
+      let c21 = 0;
+      let c22 = 0;
+      let c23 = 0;
+      let c30 = 0;
+      let c31 = 0;
+      let c32 = 0;
+      let c33 = 0;
+      for (let q = 0; q < k; q++) {
+        const x0 = a[a0 + q]!;
+        const x1 = a[a1 + q]!;
+        const x2 = a[a2 + q]!;
+        const x3 = a[a3 + q]!;
+        const y0 = b[b0 + q]!;
+        const y1 = b[b1 + q]!;
+        const y2 = b[b2 + q]!;
+        const y3 = b[b3 + q]!;
+        c00 += x0 * y0;
+        c01 += x0 * y1;
+        c02 += x0 * y2;
+        c03 += x0 * y3;
+        c10 += x1 * y0;
+        c11 += x1 * y1;
+        c12 += x1 * y2;
+        c13 += x1 * y3;
+        c20 += x2 * y0;
+        c21 += x2 * y1;
+        c22 += x2 * y2;
+        c23 += x2 * y3;
+        c30 += x3 * y0;
+        c31 += x3 * y1;
+        c32 += x3 * y2;
+        c33 += x3 * y3;
+      }
+      const o = cOffset + i * n + j;
+      store4(c, o, alpha, accumulate, c00, c01, c02, c03);
+      store4(c, o + n, alpha, accumulate, c10, c11, c12, c13);
+      store4(c, o + 2 * n, alpha, accumulate, c20, c21, c22, c23);
+      store4(c, o + 3 * n, alpha, accumulate, c30, c31, c32, c33);
+    }
+  }
+  // Edges: the last m % 4 rows (all columns) and the last n % 4 columns (the blocked rows).
+  for (let i = 0; i < m; i++) {
+    for (let j = i < m4 ? n4 : 0; j < n; j++) {
+      const ai = aOffset + i * k;
+      const bj = bOffset + j * k;
+      let s = 0;
+      for (let q = 0; q < k; q++) s += a[ai + q]! * b[bj + q]!;
+      const o = cOffset + i * n + j;
+      c[o] = accumulate ? c[o]! + alpha * s : alpha * s;
+    }
+  }
+}
+
+function store4(
+  c: Float64Array,
+  o: number,
+  alpha: number,
+  accumulate: boolean,
+  v0: number,
+  v1: number,
+  v2: number,
+  v3: number,
+): void {
+  if (accumulate) {
+    c[o]! += alpha * v0;
+    c[o + 1]! += alpha * v1;
+    c[o + 2]! += alpha * v2;
+    c[o + 3]! += alpha * v3;
+  } else {
+    c[o] = alpha * v0;
+    c[o + 1] = alpha * v1;
+    c[o + 2] = alpha * v2;
+    c[o + 3] = alpha * v3;
+  }
+}
+
+/** D[dOffset + j·rows + i] = S[sOffset + i·cols + j] (rule in the file header). */
+export function transpose(
+  s: FloatArray,
+  sOffset: number,
+  rows: number,
+  cols: number,
+  d: Float64Array,
+  dOffset: number,
+): void {
+  for (let i = 0; i < rows; i++) {
+    const si = sOffset + i * cols;
+    for (let j = 0; j < cols; j++) d[dOffset + j * rows + i] = s[si + j]!;
+  }
+}
