@@ -55,6 +55,8 @@ describe('writeSplit', () => {
     expect(readFileSync(join(test, 'ImageSets.txt'), 'utf8')).toBe('test-0000\ntest-0001\n');
     const m = meta(test);
     expect(m.split).toBe('test');
+    expect(m.evaluationOnly).toBe(true);
+    expect(meta(join(work, 'a', 'train')).evaluationOnly).toBe(false);
     expect(m.seed).toBe(5);
     expect(m.params).toMatchObject(params);
     expect(m.videos.map((v) => [v.name, v.seed])).toEqual([

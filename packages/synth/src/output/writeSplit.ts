@@ -46,6 +46,8 @@ export interface SplitMeta {
   readonly generator: '@slotmatch/synth';
   readonly format: 1;
   readonly split: SplitName;
+  /** True for the test split: evaluation only, trainers should refuse it. */
+  readonly evaluationOnly: boolean;
   readonly seed: number;
   readonly params: SynthParams;
   readonly layout: { readonly frames: string; readonly masks: string };
@@ -115,6 +117,7 @@ export async function writeSplit(options: WriteSplitOptions): Promise<SplitSumma
       generator: '@slotmatch/synth',
       format: 1,
       split,
+      evaluationOnly: split === 'test',
       seed,
       params,
       layout: { frames: 'JPEGImages/<video>/<frame>.png', masks: 'Annotations/<video>/<frame>.png' },
