@@ -1,4 +1,6 @@
+import json
 import math
+import os
 
 import numpy as np
 import pytest
@@ -76,3 +78,34 @@ def test_hard_labels_upsample_bilinearly_then_argmax():
     assert labels[0, 0, 3] == 1 and labels[0, 3, 0] == 0
     with pytest.raises(ValueError, match="grid"):
         hard_labels(masks, (3, 2), (4, 4))
+
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "fixtures", "metrics", "synthetic")
+
+
+@pytest.mark.skipif(not os.path.isdir(FIXTURES), reason="../shared/fixtures/metrics/synthetic is absent")
+def test_video_metrics_match_the_reference_fixtures():
+    """Golden numbers of the real videosaur/slotcontrast metrics.py on the synthetic PNG cases."""
+    from slotmatch_torch.data import read_mask
+
+    checked = 0
+    for case in sorted(os.listdir(FIXTURES)):
+        expected_path = os.path.join(FIXTURES, case, "expected.json")
+        if not os.path.isfile(expected_path):
+            continue
+        with open(expected_path) as handle:
+            expected = json.load(handle).get("object_metrics") or {}
+        for seq, numbers in expected.items():
+            gt_dir = os.path.join(FIXTURES, case, "gt", seq)
+            names = sorted(os.listdir(gt_dir))
+            gt = np.stack([read_mask(os.path.join(gt_dir, n)) for n in names])
+            pred = np.stack([read_mask(os.path.join(FIXTURES, case, "pred", seq, n)) for n in names])
+            got = video_object_metrics(gt, pred)
+            for key in ("video_fg_ari", "video_mbo"):
+                want = numbers[key]
+                if want is None:
+                    assert math.isnan(got[key]), (case, seq, key)
+                else:
+                    assert got[key] == pytest.approx(want, abs=1e-9), (case, seq, key)
+            checked += 1
+    assert checked > 0
