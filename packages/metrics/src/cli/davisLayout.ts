@@ -11,42 +11,48 @@ export function listSequences(root: string): string[] {
     .sort();
 }
 
+/** The frame files of one sequence in GT and prediction folders. */
+export interface SequenceFrames {
+  readonly sequence: string;
+  readonly gtDir: string;
+  readonly predDir: string;
+  /** Frame file names (`00000.png`, …), sorted; the same in both folders. */
+  readonly frames: string[];
+}
+
 /**
- * Read one sequence of GT and prediction frames: every GT frame name must exist in the prediction
- * folder and no extra prediction PNG may be there; frame sizes must match.
+ * List one sequence's frames without reading them: every GT frame name must exist in the
+ * prediction folder and no extra prediction PNG may be there.
  */
-export function readSequencePair(
-  gtRoot: string,
-  predRoot: string,
-  seq: string,
-): { gt: LabelImage[]; pred: LabelImage[]; predNames: string[] } {
-  const gtDir = join(gtRoot, seq);
-  const predDir = join(predRoot, seq);
+export function sequenceFrames(gtRoot: string, predRoot: string, sequence: string): SequenceFrames {
+  const gtDir = join(gtRoot, sequence);
+  const predDir = join(predRoot, sequence);
+  if (!existsSync(gtDir) || !statSync(gtDir).isDirectory()) {
+    throw new InputError(gtDir, 'sequence folder not found in the ground truth');
+  }
   if (!existsSync(predDir)) throw new InputError(predDir, 'missing prediction folder for this sequence');
   const frames = readdirSync(gtDir)
     .filter((f) => f.endsWith('.png'))
     .sort();
   const predFrames = new Set(readdirSync(predDir).filter((f) => f.endsWith('.png')));
-  const gt: LabelImage[] = [];
-  const pred: LabelImage[] = [];
-  const predNames: string[] = [];
   for (const f of frames) {
-    const predPath = join(predDir, f);
-    if (!predFrames.delete(f)) throw new InputError(predPath, 'missing frame (the ground truth has it)');
-    const g = decodePng(readFileSync(join(gtDir, f)), join(gtDir, f));
-    const p = decodePng(readFileSync(predPath), predPath);
-    if (g.width !== p.width || g.height !== p.height) {
-      throw new InputError(
-        predPath,
-        `size ${p.width}×${p.height} does not match the ground truth ${g.width}×${g.height}`,
-      );
-    }
-    gt.push(g);
-    pred.push(p);
-    predNames.push(predPath);
+    if (!predFrames.delete(f))
+      throw new InputError(join(predDir, f), 'missing frame (the ground truth has it)');
   }
   const extra = [...predFrames].sort()[0];
-  if (extra !== undefined)
+  if (extra !== undefined) {
     throw new InputError(join(predDir, extra), 'extra frame (the ground truth has no such frame)');
-  return { gt, pred, predNames };
+  }
+  return { sequence, gtDir, predDir, frames };
+}
+
+/** Read and decode one label PNG; errors name the file. */
+export function readLabelPng(path: string): LabelImage {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (cause) {
+    throw new InputError(path, 'cannot read the file', { cause });
+  }
+  return decodePng(bytes, path);
 }

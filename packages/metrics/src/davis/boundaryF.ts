@@ -2,8 +2,9 @@
  * DAVIS boundary measure F, as davis2017-evaluation `metrics.f_measure` computes it
  * (`../shared/spec/METRICS.md`, "F (boundary) per frame").
  */
-import { boundaryPixels } from './boundaryPixels.js';
-import { dilateInto, diskSpans } from './dilateDisk.js';
+import { countWithinDisk, indexBoundary } from './boundaryMatch.js';
+import { diskSpans } from './dilateDisk.js';
+import { labelRuns, runBoundaryPixels } from './labelRuns.js';
 
 /** Boundary tolerance r = ceil(0.008 · sqrt(H² + W²)) (854×480 → 8). */
 export function boundaryRadius(width: number, height: number): number {
@@ -17,14 +18,19 @@ function binary(mask: Uint8Array, voidMask?: Uint8Array): Uint8Array {
   return out;
 }
 
+/** Boundary pixel indices (seg2bmap) of a binary mask (nonzero = inside; void pixels outside). */
+function maskBoundary(mask: Uint8Array, width: number, height: number, voidMask?: Uint8Array): number[] {
+  return runBoundaryPixels(labelRuns(binary(mask, voidMask), width, height, 'mask'), 1)[0]!;
+}
+
 /**
  * seg2bmap of a binary mask (nonzero = inside) as a 0/1 map: b = s≠east ∨ s≠south ∨ s≠south-east
  * for y < H−1, x < W−1; last row: s≠east only; last column: s≠south only; bottom-right pixel 0
- * (see {@link boundaryPixels}).
+ * (see {@link runBoundaryPixels}).
  */
 export function boundaryMap(mask: Uint8Array, width: number, height: number): Uint8Array {
   const b = new Uint8Array(width * height);
-  for (const i of boundaryPixels(binary(mask), width, height, 1)[0]!) b[i] = 1;
+  for (const i of maskBoundary(mask, width, height)) b[i] = 1;
   return b;
 }
 
@@ -44,17 +50,10 @@ export function fMeasure(fMatch: number, nf: number, gMatch: number, ng: number)
   return precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
 }
 
-/** Number of `indices` at which `map` is set. */
-export function countSet(indices: ArrayLike<number>, map: Uint8Array): number {
-  let n = 0;
-  for (let k = 0; k < indices.length; k++) n += map[indices[k]!]!;
-  return n;
-}
-
 /**
  * F for one frame of binary masks (nonzero = inside): boundaries (seg2bmap) of the prediction and
- * GT masks after setting void pixels to background, each dilated by the disk of radius
- * {@link boundaryRadius}, combined by {@link fMeasure}.
+ * GT masks after setting void pixels to background, matched within the disk of radius
+ * {@link boundaryRadius} ({@link countWithinDisk}), combined by {@link fMeasure}.
  */
 export function boundaryF(
   pred: Uint8Array,
@@ -63,13 +62,10 @@ export function boundaryF(
   height: number,
   voidMask?: Uint8Array,
 ): number {
-  const fb = boundaryPixels(binary(pred, voidMask), width, height, 1)[0]!;
-  const gb = boundaryPixels(binary(gt, voidMask), width, height, 1)[0]!;
-  if (fb.length === 0 || gb.length === 0) return fMeasure(0, fb.length, 0, gb.length);
+  const fb = maskBoundary(pred, width, height, voidMask);
+  const gb = maskBoundary(gt, width, height, voidMask);
   const spans = diskSpans(boundaryRadius(width, height));
-  const fDil = new Uint8Array(width * height);
-  const gDil = new Uint8Array(width * height);
-  dilateInto(fb, width, height, spans, fDil);
-  dilateInto(gb, width, height, spans, gDil);
-  return fMeasure(countSet(fb, gDil), fb.length, countSet(gb, fDil), gb.length);
+  const f = indexBoundary(fb, width, height);
+  const g = indexBoundary(gb, width, height);
+  return fMeasure(countWithinDisk(f, g, spans), f.count, countWithinDisk(g, f, spans), g.count);
 }

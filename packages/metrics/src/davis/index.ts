@@ -1,6 +1,6 @@
 export type { LabelArray, LabelMap } from '../png/decodePng.js';
-export { boundaryF, boundaryMap, boundaryRadius, countSet, fMeasure } from './boundaryF.js';
-export { boundaryPixels } from './boundaryPixels.js';
+export { boundaryF, boundaryMap, boundaryRadius, fMeasure } from './boundaryF.js';
+export { type BoundaryIndex, countWithinDisk, indexBoundary } from './boundaryMatch.js';
 export { dilateDisk, dilateInto, diskSpans } from './dilateDisk.js';
 export {
   evaluateDavisSequence,
@@ -9,6 +9,14 @@ export {
   type SequenceOptions,
 } from './evaluateSequence.js';
 export { type GlobalResults, globalResults } from './globalResults.js';
+export {
+  combineRuns,
+  forEachSegment,
+  type LabelRuns,
+  labelRuns,
+  runBoundaryPixels,
+  runEnd,
+} from './labelRuns.js';
 export { type ObjectStatistics, objectStatistics } from './objectStatistics.js';
 export { jaccard, regionJ } from './regionJ.js';
 export {

@@ -1,8 +1,16 @@
 import { InputError, optimalAssignment } from '@slotmatch/core';
-import type { LabelArray, LabelMap } from '../png/decodePng.js';
-import { boundaryRadius, countSet, fMeasure } from './boundaryF.js';
-import { boundaryPixels } from './boundaryPixels.js';
-import { dilateInto, diskSpans } from './dilateDisk.js';
+import type { LabelMap } from '../png/decodePng.js';
+import { boundaryRadius, fMeasure } from './boundaryF.js';
+import { countWithinDisk, indexBoundary } from './boundaryMatch.js';
+import { diskSpans } from './dilateDisk.js';
+import {
+  combineRuns,
+  forEachSegment,
+  type LabelRuns,
+  labelRuns,
+  runBoundaryPixels,
+  runEnd,
+} from './labelRuns.js';
 import { type ObjectStatistics, objectStatistics } from './objectStatistics.js';
 import { jaccard } from './regionJ.js';
 
@@ -98,17 +106,6 @@ export interface DavisSequenceEvaluator {
   finish(): DavisSequenceResult;
 }
 
-/** Largest label of `data` (labels must be non-negative integers). */
-function maxLabel(data: LabelArray, name: string, skip = -1): number {
-  let max = 0;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
-    if (v > max && v !== skip) max = v;
-    else if (v < 0) throw new InputError(name, `label ${v} is negative (labels are ids ≥ 0)`);
-  }
-  return max;
-}
-
 /** Largest of `values` and 0 (no spread: sequences may be long). */
 function largest(values: readonly number[]): number {
   let max = 0;
@@ -135,8 +132,9 @@ function statistics(values: number[], decayMode: 'reference' | 'exact' | undefin
  *   before F's boundaries, P = largest predicted id (≤ {@link MAX_PROPOSALS}) zero-padded to N;
  *   C[p,g] = (mean_t J + mean_t F)/2 maximised by an optimal assignment; pairs sorted by proposal.
  *
- * Each frame costs one pass over each label map for the contingency counts and all boundaries
- * ({@link boundaryPixels}), and one disk dilation per non-empty boundary ({@link dilateInto}).
+ * Each frame costs one pass over each label map (run-length encoding, {@link labelRuns}); the
+ * contingency counts and every mask's boundary come from the runs ({@link runBoundaryPixels}), and
+ * the boundary matches of each pair from distance queries ({@link countWithinDisk}).
  */
 export function createDavisSequenceEvaluator(options: DavisSequenceOptions): DavisSequenceEvaluator {
   const semi = options.protocol === 'semi';
@@ -151,7 +149,6 @@ export function createDavisSequenceEvaluator(options: DavisSequenceOptions): Dav
   const maxIds: number[] = [];
   const perFrameJ: Float64Array[] = [];
   const perFrameF: Float64Array[] = [];
-  const buffers: Uint8Array[] = [];
 
   function addFrame(gt: LabelMap, pred: LabelMap, names: FrameNames = {}): DavisFrameResult {
     const gtName = names.gt ?? `gt[${frame}]`;
@@ -172,8 +169,6 @@ export function createDavisSequenceEvaluator(options: DavisSequenceOptions): Dav
     if (frame === 0) {
       width = gt.width;
       height = gt.height;
-      objects = maxLabel(gt.data, gtName, VOID);
-      rowsStored = semi ? objects : Math.max(MAX_PROPOSALS, objects);
       spans = diskSpans(boundaryRadius(width, height));
     } else if (gt.width !== width || gt.height !== height) {
       throw new InputError(
@@ -182,13 +177,16 @@ export function createDavisSequenceEvaluator(options: DavisSequenceOptions): Dav
       );
     }
     const t = frame++;
+    const gtRuns = labelRuns(gt.data, width, height, gtName);
     let frameVoid = 0;
-    for (let i = 0; i < gt.data.length; i++) {
-      const g = gt.data[i]!;
-      if (g === VOID) frameVoid++;
-      else if (g < 0) throw new InputError(gtName, `label ${g} is negative (labels are ids ≥ 0)`);
+    for (let r = 0; r < gtRuns.label.length; r++) {
+      if (gtRuns.label[r] === VOID) frameVoid += runEnd(gtRuns, r) - gtRuns.x[r]!;
     }
     voidPixels += frameVoid;
+    if (t === 0) {
+      for (const v of gtRuns.label) if (v !== VOID && v > objects) objects = v;
+      rowsStored = semi ? objects : Math.max(MAX_PROPOSALS, objects);
+    }
     if (semi && t === 0) {
       maxIds.push(0);
       return {
@@ -200,7 +198,9 @@ export function createDavisSequenceEvaluator(options: DavisSequenceOptions): Dav
         F: new Float64Array(0),
       };
     }
-    const maxId = maxLabel(pred.data, predName);
+    const predRuns = labelRuns(pred.data, width, height, predName);
+    let maxId = 0;
+    for (const v of predRuns.label) if (v > maxId) maxId = v;
     maxIds.push(maxId);
     if (semi && maxId > objects) {
       pending = new InputError(
@@ -214,15 +214,16 @@ export function createDavisSequenceEvaluator(options: DavisSequenceOptions): Dav
         `proposal id ${maxId} is above the maximum of ${MAX_PROPOSALS} proposals`,
       );
     }
-    const [j, f] = scoreFrame(gt.data, pred.data, semi ? null : frameVoid, maxId);
+    const [j, f] = scoreFrame(gtRuns, predRuns, !semi && frameVoid > 0, maxId);
     perFrameJ.push(j);
     perFrameF.push(f);
-    const shown = semi ? objects : Math.max(maxId, objects) * objects;
+    const rows = semi ? objects : Math.max(maxId, objects);
+    const shown = semi ? objects : rows * objects;
     return {
       frame: t,
       evaluated: true,
       objects,
-      proposals: semi ? objects : Math.max(maxId, objects),
+      proposals: rows,
       J: j.subarray(0, shown),
       F: f.subarray(0, shown),
     };
@@ -230,30 +231,24 @@ export function createDavisSequenceEvaluator(options: DavisSequenceOptions): Dav
 
   /**
    * J and F of one frame: semi → [N] for the pairs (k, k); unsupervised → [rowsStored × N] for all
-   * (proposal, object) pairs. `voidCount` null = void counts as background (semi).
+   * (proposal, object) pairs. `excludeVoid`: void pixels leave J and are background for F (unsupervised).
    */
   function scoreFrame(
-    gt: LabelArray,
-    pred: LabelArray,
-    voidCount: number | null,
+    gtRuns: LabelRuns,
+    predRuns: LabelRuns,
+    excludeVoid: boolean,
     maxId: number,
   ): [Float64Array, Float64Array] {
     const cols = objects + 1;
-    const predRows = semi ? objects : Math.min(maxId, MAX_PROPOSALS);
+    const predRows = semi ? objects : maxId;
     // Contingency counts[p·cols + g] over counted pixels; labels outside 1..N / 1..predRows → 0.
-    const counts = new Int32Array((predRows + 1) * cols);
-    const excludeVoid = voidCount !== null && voidCount > 0;
-    let predForBoundary = pred;
-    if (excludeVoid) {
-      predForBoundary = pred.slice();
-      for (let i = 0; i < gt.length; i++) if (gt[i] === VOID) predForBoundary[i] = 0;
-    }
-    for (let i = 0; i < gt.length; i++) {
-      const gl = gt[i]!;
-      if (excludeVoid && gl === VOID) continue;
-      const pl = pred[i]!;
-      const k = (pl <= predRows ? pl : 0) * cols + (gl <= objects ? gl : 0);
-      counts[k] = counts[k]! + 1;
+    const counts = new Float64Array((predRows + 1) * cols);
+    for (let y = 0; y < height; y++) {
+      forEachSegment(gtRuns, predRuns, y, (x0, x1, gl, pl) => {
+        if (excludeVoid && gl === VOID) return;
+        const k = (pl <= predRows ? pl : 0) * cols + (gl <= objects ? gl : 0);
+        counts[k] = counts[k]! + (x1 - x0);
+      });
     }
     const gtArea = new Float64Array(cols);
     const predArea = new Float64Array(predRows + 1);
@@ -264,32 +259,23 @@ export function createDavisSequenceEvaluator(options: DavisSequenceOptions): Dav
         predArea[p] = predArea[p]! + c;
       }
     }
-    const gb = boundaryPixels(gt, width, height, objects);
-    const pb = boundaryPixels(predForBoundary, width, height, predRows);
-    const gDil: (Uint8Array | undefined)[] = [];
-    const pDil: (Uint8Array | undefined)[] = [];
-    const painted: [Uint8Array, number, number][] = [];
-    const dilation = (cache: (Uint8Array | undefined)[], k: number, pixels: number[]): Uint8Array => {
-      let out = cache[k];
-      if (!out) {
-        if (painted.length === buffers.length) buffers.push(new Uint8Array(width * height));
-        out = buffers[painted.length]!;
-        const [first, last] = dilateInto(pixels, width, height, spans, out);
-        painted.push([out, first, last]);
-        cache[k] = out;
-      }
-      return out;
-    };
+    const predForBoundary = excludeVoid
+      ? combineRuns(gtRuns, predRuns, (g, p) => (g === VOID ? 0 : p))
+      : predRuns;
+    const gb = runBoundaryPixels(gtRuns, objects);
+    const pb = runBoundaryPixels(predForBoundary, predRows);
+    const gIndex = gb.map((pixels) => indexBoundary(pixels, width, height));
+    const pIndex = pb.map((pixels) => indexBoundary(pixels, width, height));
     const pair = (p: number, g: number): [number, number] => {
       const inter = p <= predRows ? counts[p * cols + g]! : 0;
       const areaP = p <= predRows ? predArea[p]! : 0;
       const j = jaccard(inter, gtArea[g]! + areaP - inter);
-      const fp = p <= predRows ? pb[p - 1]! : [];
-      const gp = gb[g - 1]!;
-      if (fp.length === 0 || gp.length === 0) return [j, fMeasure(0, fp.length, 0, gp.length)];
-      const fMatch = countSet(fp, dilation(gDil, g, gp));
-      const gMatch = countSet(gp, dilation(pDil, p, fp));
-      return [j, fMeasure(fMatch, fp.length, gMatch, gp.length)];
+      const gi = gIndex[g - 1]!;
+      const pi = p <= predRows ? pIndex[p - 1]! : null;
+      if (!pi || pi.count === 0 || gi.count === 0) return [j, fMeasure(0, pi?.count ?? 0, 0, gi.count)];
+      const fMatch = countWithinDisk(pi, gi, spans);
+      const gMatch = countWithinDisk(gi, pi, spans);
+      return [j, fMeasure(fMatch, pi.count, gMatch, gi.count)];
     };
     const J = new Float64Array(semi ? objects : rowsStored * objects);
     const F = new Float64Array(J.length);
@@ -301,7 +287,6 @@ export function createDavisSequenceEvaluator(options: DavisSequenceOptions): Dav
           [J[(p - 1) * objects + g - 1], F[(p - 1) * objects + g - 1]] = pair(p, g);
       }
     }
-    for (const [buffer, first, last] of painted) buffer.fill(0, first * width, (last + 1) * width);
     return [J, F];
   }
 

@@ -98,43 +98,42 @@ export function decodePng(bytes: Uint8Array, name = '<png>'): LabelImage {
   const stride = Math.ceil((width * bitDepth) / 8);
   if (raw.length < (stride + 1) * height) fail('corrupt PNG (image data is shorter than the image)');
 
-  // Undo the per-row filters (bytes per pixel = 1 for every supported format).
+  // Undo the per-row filters (bytes per pixel = 1 for every supported format), one loop per filter.
   const rows = new Uint8Array(stride * height);
   for (let y = 0; y < height; y++) {
     const filter = raw[y * (stride + 1)]!;
     const src = y * (stride + 1) + 1;
     const dst = y * stride;
     const up = dst - stride;
-    for (let x = 0; x < stride; x++) {
-      const a = x > 0 ? rows[dst + x - 1]! : 0;
-      const b = y > 0 ? rows[up + x]! : 0;
-      const c = x > 0 && y > 0 ? rows[up + x - 1]! : 0;
-      let predictor: number;
-      switch (filter) {
-        case 0:
-          predictor = 0;
-          break;
-        case 1:
-          predictor = a;
-          break;
-        case 2:
-          predictor = b;
-          break;
-        case 3:
-          predictor = (a + b) >> 1;
-          break;
-        case 4: {
-          const p = a + b - c;
-          const pa = Math.abs(p - a);
-          const pb = Math.abs(p - b);
-          const pc = Math.abs(p - c);
-          predictor = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-          break;
-        }
-        default:
-          return fail(`corrupt PNG (unknown filter type ${filter} in row ${y})`);
+    if (filter === 0 || (filter === 2 && y === 0)) {
+      rows.set(raw.subarray(src, src + stride), dst);
+    } else if (filter === 1) {
+      let a = 0;
+      for (let x = 0; x < stride; x++) {
+        a = (raw[src + x]! + a) & 0xff;
+        rows[dst + x] = a;
       }
-      rows[dst + x] = (raw[src + x]! + predictor) & 0xff;
+    } else if (filter === 2) {
+      for (let x = 0; x < stride; x++) rows[dst + x] = (raw[src + x]! + rows[up + x]!) & 0xff;
+    } else if (filter === 3) {
+      for (let x = 0; x < stride; x++) {
+        const a = x > 0 ? rows[dst + x - 1]! : 0;
+        const b = y > 0 ? rows[up + x]! : 0;
+        rows[dst + x] = (raw[src + x]! + ((a + b) >> 1)) & 0xff;
+      }
+    } else if (filter === 4) {
+      for (let x = 0; x < stride; x++) {
+        const a = x > 0 ? rows[dst + x - 1]! : 0;
+        const b = y > 0 ? rows[up + x]! : 0;
+        const c = x > 0 && y > 0 ? rows[up + x - 1]! : 0;
+        const p = a + b - c;
+        const pa = Math.abs(p - a);
+        const pb = Math.abs(p - b);
+        const pc = Math.abs(p - c);
+        rows[dst + x] = (raw[src + x]! + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 0xff;
+      }
+    } else {
+      fail(`corrupt PNG (unknown filter type ${filter} in row ${y})`);
     }
   }
   if (bitDepth === 8) return { width, height, data: rows };

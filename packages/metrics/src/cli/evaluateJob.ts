@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import {
+  createDavisSequenceEvaluator,
+  type DavisSequenceSummary,
+  type MatchedObject,
+} from '../davis/index.js';
+import { createObjectMetricsAccumulator, type ObjectMetricsResult } from '../objects/index.js';
+import { readLabelPng, type SequenceFrames } from './davisLayout.js';
+
+/** What to evaluate: one sequence under one task. */
+export interface SequenceJob extends SequenceFrames {
+  readonly task: 'semi' | 'unsupervised' | 'objects';
+}
+
+/** Result of a job: DAVIS objects and summary, or the object-centric metrics. */
+export type JobOutcome =
+  | { readonly kind: 'davis'; readonly objects: MatchedObject[]; readonly summary: DavisSequenceSummary }
+  | { readonly kind: 'objects'; readonly metrics: ObjectMetricsResult };
+
+/**
+ * Evaluate one sequence streaming its frames: each GT/prediction pair is decoded, fed to the
+ * frame-at-a-time evaluator and dropped, so memory does not grow with the video's length.
+ * `onFrame` is called after every frame (progress).
+ */
+export function evaluateJob(job: SequenceJob, onFrame: () => void = () => {}): JobOutcome {
+  if (job.task === 'objects') {
+    const acc = createObjectMetricsAccumulator();
+    for (const f of job.frames) {
+      const gt = readLabelPng(join(job.gtDir, f));
+      const pred = readLabelPng(join(job.predDir, f));
+      acc.addFrame(gt.data, pred.data, gt.width, gt.height);
+      onFrame();
+    }
+    return { kind: 'objects', metrics: acc.result() };
+  }
+  const evaluator = createDavisSequenceEvaluator({ protocol: job.task });
+  for (const f of job.frames) {
+    const gtPath = join(job.gtDir, f);
+    const predPath = join(job.predDir, f);
+    evaluator.addFrame(readLabelPng(gtPath), readLabelPng(predPath), { gt: gtPath, pred: predPath });
+    onFrame();
+  }
+  const { objects, summary } = evaluator.finish();
+  return { kind: 'davis', objects, summary };
+}
