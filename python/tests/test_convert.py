@@ -94,6 +94,7 @@ def test_cli_converts_and_infers_the_manifest(tmp_path, square_tiny):
     ckpt = save_official_checkpoint(square_tiny, tmp_path / "movi_c.ckpt")
     r = run("convert", str(ckpt), "--out", str(tmp_path / "bundle"), "--vit-heads", "4")
     assert r.returncode == 0, r.stderr
+    assert "input 32x32 (4x4 tokens), K 4, S 16" in r.stdout
     m = json.loads((tmp_path / "bundle" / "model.json").read_text())
     assert m["name"] == "slotcontrast-movi_c" and m["role"] == "teacher"
     assert m["provenance"]["source"] == "movi_c.ckpt"

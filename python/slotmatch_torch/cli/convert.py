@@ -49,5 +49,12 @@ def main(argv=None) -> int:
     except (CheckpointError, FileExistsError, ValueError) as err:
         print(f"convert: {err}", file=sys.stderr)
         return 1
-    print(f"convert: wrote {out}")
+    import json
+
+    m = json.loads((out / "model.json").read_text())
+    cfg = m["provenance"]["modelConfig"]
+    print(f"convert: wrote {out}: ViT depth {cfg['vit_depth']} width {cfg['vit_width']} patch {cfg['patch_size']}, "
+          f"input {m['input']['height']}x{m['input']['width']} ({m['tokens']['gridHeight']}x{m['tokens']['gridWidth']} "
+          f"tokens), K {m['slots']['count']}, S {m['slots']['dim']}, {m['parameters']['total']:,} parameters "
+          f"({m['parameters']['trainable']:,} trainable)")
     return 0
