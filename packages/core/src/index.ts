@@ -12,3 +12,4 @@ export * from './sinkhorn/index.js';
 export * from './slotAttention/index.js';
 export * from './smtc/index.js';
 export * from './tensor/index.js';
+export * from './tracking/index.js';

@@ -1,0 +1,7 @@
+export {
+  matchSlots,
+  SlotTracker,
+  type SlotTrackerOptions,
+  slotCosine,
+  type TrackedSlots,
+} from './slotTracker.js';
