@@ -6,6 +6,7 @@
 import { InputError, type Tensor } from '@slotmatch/core';
 import { expectInput } from '../common/checks.js';
 import type { LossResult } from '../common/LossResult.js';
+import { softmaxMiddleAxis, softmaxMiddleAxisBackward } from '../common/softmaxMiddleAxis.js';
 
 /** Options of the relation losses. */
 export interface RelationOptions {
@@ -16,62 +17,13 @@ export interface RelationOptions {
 /** The floor of ‖a_c‖·‖b_c‖ (`torch.nn.functional.cosine_similarity`'s eps, used by DIST's Pearson). */
 export const PEARSON_EPS = 1e-8;
 
-/** p[b, :, n] = softmax over objects of logits[b, :, n]/τ. */
-function softmaxObjects(
-  logits: Tensor['data'],
-  B: number,
-  O: number,
-  P: number,
-  tau: number,
-  out: Float64Array,
-) {
-  const inv = 1 / tau;
-  for (let b = 0; b < B; b++) {
-    const base = b * O * P;
-    for (let n = 0; n < P; n++) {
-      let max = Number.NEGATIVE_INFINITY;
-      for (let o = 0; o < O; o++) max = Math.max(max, logits[base + o * P + n]! * inv);
-      let sum = 0;
-      for (let o = 0; o < O; o++) {
-        const e = Math.exp(logits[base + o * P + n]! * inv - max);
-        out[base + o * P + n] = e;
-        sum += e;
-      }
-      for (let o = 0; o < O; o++) out[base + o * P + n]! /= sum;
-    }
-  }
-}
-
-/** ∂L/∂logits = p·(g − Σ_o p·g)/τ per pixel, written to `out`. */
-function softmaxObjectsBackward(
-  p: Float64Array,
-  g: Float64Array,
-  B: number,
-  O: number,
-  P: number,
-  tau: number,
-  out: Float64Array,
-) {
-  const inv = 1 / tau;
-  for (let b = 0; b < B; b++) {
-    const base = b * O * P;
-    for (let n = 0; n < P; n++) {
-      let d = 0;
-      for (let o = 0; o < O; o++) d += p[base + o * P + n]! * g[base + o * P + n]!;
-      for (let o = 0; o < O; o++) {
-        const q = base + o * P + n;
-        out[q] = p[q]! * (g[q]! - d) * inv;
-      }
-    }
-  }
-}
-
 /**
  * τ²·mean over vectors of (1 − Pearson(p^S, p^T)). `axis` 'objects': one vector per (b, pixel) of
- * length O (stride P); 'pixels': one per (b, object) of length P (contiguous).
+ * length O; 'pixels': one per (b, object) of length P.
  *
- * Pearson(a, b) = ⟨a_c, b_c⟩ / max(‖a_c‖·‖b_c‖, 1e-8) with a_c = a − mean(a); its gradient is
- * ∂/∂a = centre(b_c/d − r·a_c/‖a_c‖²) (or centre(b_c)/1e-8 when floored).
+ * Pearson(a, b) = ⟨a_c, b_c⟩ / d with a_c = a − mean(a), d = max(‖a_c‖·‖b_c‖, 1e-8); its gradient is
+ * ∂r/∂a = b_c/d − r·a_c/‖a_c‖² (b_c/1e-8 when floored) — already centred, so centring's backward
+ * leaves it unchanged.
  */
 export function relationLoss(
   studentLogits: Tensor,
@@ -90,57 +42,22 @@ export function relationLoss(
   const size = B * O * P;
   const ps = new Float64Array(size);
   const pt = new Float64Array(size);
-  softmaxObjects(studentLogits.data, B, O, P, tau, ps);
-  softmaxObjects(teacherLogits.data, B, O, P, tau, pt);
+  softmaxMiddleAxis(studentLogits.data, B, O, P, ps, 1 / tau);
+  softmaxMiddleAxis(teacherLogits.data, B, O, P, pt, 1 / tau);
+  // Centred in place: ps ← p^S − mean, pt ← p^T − mean, along the axis.
   const gs = new Float64Array(size);
   const gt = new Float64Array(size);
-  const byObjects = axis === 'objects';
-  const count = byObjects ? B * P : B * O;
-  const len = byObjects ? O : P;
-  const stride = byObjects ? P : 1;
+  const count = axis === 'objects' ? B * P : B * O;
   const k = (-tau * tau) / count; // ∂value/∂r
-  let total = 0;
-  for (let v = 0; v < count; v++) {
-    const start = byObjects ? Math.floor(v / P) * O * P + (v % P) : v * P;
-    let ma = 0;
-    let mb = 0;
-    for (let l = 0; l < len; l++) {
-      ma += ps[start + l * stride]!;
-      mb += pt[start + l * stride]!;
-    }
-    ma /= len;
-    mb /= len;
-    let ab = 0;
-    let aa = 0;
-    let bb = 0;
-    for (let l = 0; l < len; l++) {
-      const a = ps[start + l * stride]! - ma;
-      const b = pt[start + l * stride]! - mb;
-      ab += a * b;
-      aa += a * a;
-      bb += b * b;
-    }
-    const prod = Math.sqrt(aa) * Math.sqrt(bb);
-    const floored = !(prod > PEARSON_EPS);
-    const den = floored ? PEARSON_EPS : prod;
-    const r = ab / den;
-    total += 1 - r;
-    // ∂r/∂a_c = b_c/den − r·a_c/‖a_c‖² (unfloored); centring's backward subtracts the mean, which is
-    // already zero for a_c and b_c, so the centred vectors can be used directly.
-    const ka = floored ? 0 : r / aa;
-    const kb = floored ? 0 : r / bb;
-    for (let l = 0; l < len; l++) {
-      const q = start + l * stride;
-      const a = ps[q]! - ma;
-      const b = pt[q]! - mb;
-      gs[q] = k * (b / den - ka * a);
-      gt[q] = k * (a / den - kb * b);
-    }
-  }
+  const total =
+    axis === 'objects' ? acrossObjects(ps, pt, gs, gt, B, O, P, k) : acrossPixels(ps, pt, gs, gt, B, O, P, k);
+  // Softmax backward needs the probabilities: recompute them (cheaper than keeping copies).
+  softmaxMiddleAxis(studentLogits.data, B, O, P, ps, 1 / tau);
+  softmaxMiddleAxis(teacherLogits.data, B, O, P, pt, 1 / tau);
   const gradS = new Float64Array(size);
   const gradT = new Float64Array(size);
-  softmaxObjectsBackward(ps, gs, B, O, P, tau, gradS);
-  softmaxObjectsBackward(pt, gt, B, O, P, tau, gradT);
+  softmaxMiddleAxisBackward(ps, gs, B, O, P, gradS, 1 / tau);
+  softmaxMiddleAxisBackward(pt, gt, B, O, P, gradT, 1 / tau);
   return {
     value: (tau * tau * total) / count,
     grads: {
@@ -148,4 +65,127 @@ export function relationLoss(
       teacherLogits: { data: gradT, dims: [...teacherLogits.dims] },
     },
   };
+}
+
+/** Pearson across the O objects at each pixel; rows of P values are walked contiguously. */
+function acrossObjects(
+  a: Float64Array,
+  b: Float64Array,
+  ga: Float64Array,
+  gb: Float64Array,
+  B: number,
+  O: number,
+  P: number,
+  k: number,
+): number {
+  const ma = new Float64Array(P);
+  const mb = new Float64Array(P);
+  const ab = new Float64Array(P);
+  const aa = new Float64Array(P);
+  const bb = new Float64Array(P);
+  let total = 0;
+  for (let bi = 0; bi < B; bi++) {
+    const base = bi * O * P;
+    ma.fill(0);
+    mb.fill(0);
+    for (let o = 0; o < O; o++) {
+      const row = base + o * P;
+      for (let n = 0; n < P; n++) {
+        ma[n]! += a[row + n]!;
+        mb[n]! += b[row + n]!;
+      }
+    }
+    for (let n = 0; n < P; n++) {
+      ma[n]! /= O;
+      mb[n]! /= O;
+    }
+    ab.fill(0);
+    aa.fill(0);
+    bb.fill(0);
+    for (let o = 0; o < O; o++) {
+      const row = base + o * P;
+      for (let n = 0; n < P; n++) {
+        const x = a[row + n]! - ma[n]!;
+        const y = b[row + n]! - mb[n]!;
+        a[row + n] = x;
+        b[row + n] = y;
+        ab[n]! += x * y;
+        aa[n]! += x * x;
+        bb[n]! += y * y;
+      }
+    }
+    // Per pixel: r, then reuse the buffers for the coefficients of ∂r/∂a_c = b_c/d − (r/‖a_c‖²)·a_c.
+    for (let n = 0; n < P; n++) {
+      const prod = Math.sqrt(aa[n]!) * Math.sqrt(bb[n]!);
+      const floored = !(prod > PEARSON_EPS);
+      const d = floored ? PEARSON_EPS : prod;
+      const r = ab[n]! / d;
+      total += 1 - r;
+      ma[n] = k / d; // coefficient of the other vector
+      mb[n] = floored ? 0 : (k * r) / aa[n]!;
+      ab[n] = floored ? 0 : (k * r) / bb[n]!;
+    }
+    for (let o = 0; o < O; o++) {
+      const row = base + o * P;
+      for (let n = 0; n < P; n++) {
+        const x = a[row + n]!;
+        const y = b[row + n]!;
+        ga[row + n] = ma[n]! * y - mb[n]! * x;
+        gb[row + n] = ma[n]! * x - ab[n]! * y;
+      }
+    }
+  }
+  return total;
+}
+
+/** Pearson across the P pixels of each object (contiguous rows). */
+function acrossPixels(
+  a: Float64Array,
+  b: Float64Array,
+  ga: Float64Array,
+  gb: Float64Array,
+  B: number,
+  O: number,
+  P: number,
+  k: number,
+): number {
+  let total = 0;
+  for (let v = 0; v < B * O; v++) {
+    const row = v * P;
+    let ma = 0;
+    let mb = 0;
+    for (let n = 0; n < P; n++) {
+      ma += a[row + n]!;
+      mb += b[row + n]!;
+    }
+    ma /= P;
+    mb /= P;
+    let ab = 0;
+    let aa = 0;
+    let bb = 0;
+    for (let n = 0; n < P; n++) {
+      const x = a[row + n]! - ma;
+      const y = b[row + n]! - mb;
+      a[row + n] = x;
+      b[row + n] = y;
+      ab += x * y;
+      aa += x * x;
+      bb += y * y;
+    }
+    const prod = Math.sqrt(aa) * Math.sqrt(bb);
+    const floored = !(prod > PEARSON_EPS);
+    const d = floored ? PEARSON_EPS : prod;
+    const r = ab / d;
+    total += 1 - r;
+    const kOther = k / d;
+    const kA = floored ? 0 : (k * r) / aa;
+    const kB = floored ? 0 : (k * r) / bb;
+    for (let n = 0; n < P; n++) {
+      const x = a[row + n]!;
+      const y = b[row + n]!;
+      ga[row + n] = kOther * y - kA * x;
+      gb[row + n] = kOther * x - kB * y;
+    }
+  }
+  return total;
 }

@@ -1,6 +1,13 @@
-import { InputError, optimalAssignment, type Tensor } from '@slotmatch/core';
+import {
+  type FloatArray,
+  gemmNT,
+  InputError,
+  optimalAssignment,
+  type Tensor,
+  transpose,
+} from '@slotmatch/core';
 import { expectInput } from '../common/checks.js';
-import { normalizeBackwardRow, normalizeRows } from '../common/rows.js';
+import { NORM_EPS, normalizeRows } from '../common/rows.js';
 
 /** A learned linear map of student slots to the teacher's width: p = W·s + b (torch `nn.Linear` layout). */
 export interface SlotProjection {
@@ -78,23 +85,15 @@ export function slotKdLoss(teacher: Tensor, student: Tensor, options: SlotKdOpti
   const M = B * T * K;
   const sd = student.data;
 
-  // p = W·s + b per slot (or s).
-  let p: Float64Array;
+  // p = s·Wᵀ + b per slot (core's gemmNT), or the student itself.
+  let p: FloatArray = sd;
   if (projection !== undefined) {
-    p = new Float64Array(M * S);
-    const w = projection.weight.data;
+    const proj = new Float64Array(M * S);
+    gemmNT(M, S, Sp, sd, 0, projection.weight.data, 0, proj, 0);
     const bias = projection.bias?.data;
-    for (let r = 0; r < M; r++) {
-      const so = r * Sp;
-      for (let o = 0; o < S; o++) {
-        const wo = o * Sp;
-        let acc = bias === undefined ? 0 : bias[o]!;
-        for (let i = 0; i < Sp; i++) acc += w[wo + i]! * sd[so + i]!;
-        p[r * S + o] = acc;
-      }
-    }
-  } else {
-    p = sd instanceof Float64Array ? sd : Float64Array.from(sd);
+    if (bias !== undefined)
+      for (let r = 0; r < M; r++) for (let o = 0; o < S; o++) proj[r * S + o]! += bias[o]!;
+    p = proj;
   }
   const tn = new Float64Array(M * S);
   const tNorm = new Float64Array(M);
@@ -111,33 +110,39 @@ export function slotKdLoss(teacher: Tensor, student: Tensor, options: SlotKdOpti
       for (let k = 0; k < K; k++) matching[base + k] = k;
       continue;
     }
-    for (let k = 0; k < K; k++) {
-      for (let l = 0; l < K; l++) cost[k * K + l] = 1 - dot(tn, (base + k) * S, pn, (base + l) * S, S);
-    }
+    // cost[k, l] = 1 − ⟨t̂_k, p̂_l⟩
+    gemmNT(K, K, S, tn, base * S, pn, base * S, cost, 0, -1);
+    for (let q = 0; q < K * K; q++) cost[q]! += 1;
     const a = optimalAssignment(cost, K, K);
     for (let q = 0; q < K; q++) matching[base + a.rows[q]!] = a.cols[q]!;
   }
 
-  const gtn = new Float64Array(M * S);
-  const gpn = new Float64Array(M * S);
+  // For each pair (t̂, p̂) with c = ⟨t̂, p̂⟩: ∂(1 − c)/∂t = −(p̂ − c·t̂)/‖t‖ (−p̂/1e-12 where the norm is
+  // floored), and the same with the roles swapped for p; each scaled by 1/M.
+  const gTeacher = new Float64Array(M * S);
+  const gp = new Float64Array(M * S);
   let total = 0;
   const inv = 1 / M;
   for (let f = 0; f < B * T; f++) {
     for (let k = 0; k < K; k++) {
-      const tr = (f * K + k) * S;
-      const pr = (f * K + matching[f * K + k]!) * S;
-      total += 1 - dot(tn, tr, pn, pr, S);
+      const rt = f * K + k;
+      const rp = f * K + matching[rt]!;
+      const to = rt * S;
+      const po = rp * S;
+      let c = 0;
+      for (let i = 0; i < S; i++) c += tn[to + i]! * pn[po + i]!;
+      total += 1 - c;
+      const ct = tNorm[rt] === NORM_EPS ? 0 : c;
+      const cp = pNorm[rp] === NORM_EPS ? 0 : c;
+      const kt = -inv / tNorm[rt]!;
+      const kp = -inv / pNorm[rp]!;
       for (let i = 0; i < S; i++) {
-        gtn[tr + i] = -pn[pr + i]! * inv;
-        gpn[pr + i] = -tn[tr + i]! * inv;
+        const x = tn[to + i]!;
+        const y = pn[po + i]!;
+        gTeacher[to + i] = kt * (y - ct * x);
+        gp[po + i] = kp * (x - cp * y);
       }
     }
-  }
-  const gTeacher = new Float64Array(M * S);
-  const gp = new Float64Array(M * S);
-  for (let r = 0; r < M; r++) {
-    normalizeBackwardRow(gtn, r * S, tn, r * S, tNorm[r]!, S, gTeacher, r * S);
-    normalizeBackwardRow(gpn, r * S, pn, r * S, pNorm[r]!, S, gp, r * S);
   }
   const grads: {
     teacher: Tensor<Float64Array>;
@@ -149,32 +154,28 @@ export function slotKdLoss(teacher: Tensor, student: Tensor, options: SlotKdOpti
     student: { data: gp, dims: [...student.dims] },
   };
   if (projection !== undefined) {
-    const w = projection.weight.data;
-    const gw = new Float64Array(S * Sp);
-    const gb = new Float64Array(S);
+    // ∂s = ∂p·W, ∂W = ∂pᵀ·s, ∂b = Σ_r ∂p[r]
+    const wT = new Float64Array(Sp * S);
+    transpose(projection.weight.data, 0, S, Sp, wT, 0);
     const gs = new Float64Array(M * Sp);
-    for (let r = 0; r < M; r++) {
-      const so = r * Sp;
-      for (let o = 0; o < S; o++) {
-        const g = gp[r * S + o]!;
-        if (g === 0) continue;
-        gb[o]! += g;
-        const wo = o * Sp;
-        for (let i = 0; i < Sp; i++) {
-          gw[wo + i]! += g * sd[so + i]!;
-          gs[so + i]! += g * w[wo + i]!;
-        }
-      }
-    }
+    gemmNT(M, Sp, S, gp, 0, wT, 0, gs, 0);
+    const gpT = new Float64Array(S * M);
+    transpose(gp, 0, M, S, gpT, 0);
+    const sT = new Float64Array(Sp * M);
+    transpose(sd, 0, M, Sp, sT, 0);
+    const gw = new Float64Array(S * Sp);
+    gemmNT(S, Sp, M, gpT, 0, sT, 0, gw, 0);
     grads.student = { data: gs, dims: [...student.dims] };
     grads.projectionWeight = { data: gw, dims: [...projection.weight.dims] };
-    if (projection.bias !== undefined) grads.projectionBias = { data: gb, dims: [...projection.bias.dims] };
+    if (projection.bias !== undefined) {
+      const gb = new Float64Array(S);
+      for (let o = 0; o < S; o++) {
+        let acc = 0;
+        for (let r = 0; r < M; r++) acc += gpT[o * M + r]!;
+        gb[o] = acc;
+      }
+      grads.projectionBias = { data: gb, dims: [...projection.bias.dims] };
+    }
   }
   return { value: total * inv, grads, matching };
-}
-
-function dot(u: Float64Array, uo: number, v: Float64Array, vo: number, n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += u[uo + i]! * v[vo + i]!;
-  return s;
 }

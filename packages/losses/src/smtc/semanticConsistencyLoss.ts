@@ -9,7 +9,7 @@ import {
 import { expectInput } from '../common/checks.js';
 import type { LossResult } from '../common/LossResult.js';
 import { normalizeRows } from '../common/rows.js';
-import { softmaxOverSlots, softmaxOverSlotsBackward } from './softmaxSlots.js';
+import { softmaxMiddleAxis, softmaxMiddleAxisBackward } from '../common/softmaxMiddleAxis.js';
 
 /**
  * L_sem of SMTC (METHODS.md §3; shvdiwnkozbw/SMTC src/train.py, `dense_transport_loss` with
@@ -62,8 +62,8 @@ export function semanticConsistencyLoss(
   const size = frames * S * N;
   const ps = new Float64Array(size);
   const pt = new Float64Array(size);
-  softmaxOverSlots(studentLogits.data, frames, S, N, ps);
-  softmaxOverSlots(teacherLogits.data, frames, S, N, pt);
+  softmaxMiddleAxis(studentLogits.data, frames, S, N, ps);
+  softmaxMiddleAxis(teacherLogits.data, frames, S, N, pt);
   const gLog = new Float64Array(size);
   const costIJ = new Float64Array(N * N);
   const costJI = new Float64Array(N * N);
@@ -100,6 +100,6 @@ export function semanticConsistencyLoss(
   // Through log(p + 1e-8) and the softmax over slots.
   for (let q = 0; q < size; q++) gLog[q] = gLog[q]! / (ps[q]! + 1e-8);
   const grad = new Float64Array(size);
-  softmaxOverSlotsBackward(ps, gLog, frames, S, N, grad);
+  softmaxMiddleAxisBackward(ps, gLog, frames, S, N, grad);
   return { value: total * scale, grads: { studentLogits: { data: grad, dims: [...studentLogits.dims] } } };
 }

@@ -2,7 +2,7 @@ import type { Tensor } from '@slotmatch/core';
 import { expectInput } from '../common/checks.js';
 import type { LossResult } from '../common/LossResult.js';
 import { normalizeBackwardRow, normalizeRows } from '../common/rows.js';
-import { softmaxOverSlots, softmaxOverSlotsBackward } from './softmaxSlots.js';
+import { softmaxMiddleAxis, softmaxMiddleAxisBackward } from '../common/softmaxMiddleAxis.js';
 
 /**
  * L_diff of SMTC (METHODS.md §3; shvdiwnkozbw/SMTC src/train.py, `differ_loss`): slots' soft masks
@@ -26,7 +26,7 @@ export function slotDiversityLoss(logits: Tensor): LossResult<'logits'> {
   const frames = B * T;
   const size = frames * S * N;
   const p = new Float64Array(size);
-  softmaxOverSlots(logits.data, frames, S, N, p);
+  softmaxMiddleAxis(logits.data, frames, S, N, p);
   const m = new Float64Array(size);
   for (let q = 0; q < size; q++) m[q] = p[q]! + 1e-8;
   const u = new Float64Array(size);
@@ -60,6 +60,6 @@ export function slotDiversityLoss(logits: Tensor): LossResult<'logits'> {
   }
   for (let r = 0; r < frames * S; r++) normalizeBackwardRow(gu, r * N, u, r * N, norms[r]!, N, gm, r * N);
   const grad = new Float64Array(size);
-  softmaxOverSlotsBackward(p, gm, frames, S, N, grad);
+  softmaxMiddleAxisBackward(p, gm, frames, S, N, grad);
   return { value: total * c, grads: { logits: { data: grad, dims: [...logits.dims] } } };
 }

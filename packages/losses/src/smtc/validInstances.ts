@@ -1,7 +1,7 @@
 import type { Tensor } from '@slotmatch/core';
 import { expectInput } from '../common/checks.js';
 import { normalizeRows } from '../common/rows.js';
-import { softmaxOverSlots } from './softmaxSlots.js';
+import { softmaxMiddleAxis } from '../common/softmaxMiddleAxis.js';
 
 /** Thresholds of {@link validInstances} (SMTC's values by default). */
 export interface ValidInstanceOptions {
@@ -39,7 +39,7 @@ export function validInstances(
   const areaThreshold = options.areaThreshold ?? 0.2;
   const frames = B * T;
   const masks = new Float64Array(frames * S * N);
-  softmaxOverSlots(semanticLogits.data, frames, S, N, masks);
+  softmaxMiddleAxis(semanticLogits.data, frames, S, N, masks);
   const sem = new Float64Array(frames * S * C);
   normalizeRows(semanticSlots.data, frames * S, C, sem, new Float64Array(frames * S));
   const ins = new Float64Array(frames * S * P * C);
