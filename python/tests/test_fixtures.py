@@ -101,3 +101,35 @@ def test_runtime_fixtures_are_reproducible_and_follow_the_parity_contract(tmp_pa
         assert masks.max() > 0.5  # not a near-uniform random model
     total = sum(f.stat().st_size for f in root.rglob("*") if f.is_file())
     assert total < 1_500_000
+
+
+def _assert_json_tensors_close(a, b, where=""):
+    if isinstance(a, dict) and "dims" in a and "data" in a:
+        np.testing.assert_allclose(decode_tensor(a), decode_tensor(b), atol=1e-5, rtol=0, err_msg=where)
+    elif isinstance(a, dict):
+        assert sorted(a) == sorted(b), where
+        for key in a:
+            _assert_json_tensors_close(a[key], b[key], f"{where}.{key}")
+    else:
+        assert a == b, where
+
+
+def test_committed_fixtures_are_what_the_writers_produce(tmp_path):
+    """The fixtures in the repository are up to date with the model code (numbers within 1e-5; ONNX bytes may
+    differ between torch versions, so the bundles are compared by their manifests)."""
+    from slotmatch_torch.fixture_writers import core_forward, runtime
+
+    repo = HERE.parent
+    committed = [repo / core_forward.RELATIVE_PATH, repo / runtime.RELATIVE_DIR / "tiny-clip.json"]
+    if not all(p.exists() for p in committed):
+        import pytest
+
+        pytest.skip("fixtures not generated in this checkout")
+    core_forward.write(tmp_path)
+    runtime.write(tmp_path)
+    for path in committed:
+        rel = path.relative_to(repo)
+        _assert_json_tensors_close(json.loads(path.read_text()), json.loads((tmp_path / rel).read_text()), str(rel))
+    for name in ("tiny-teacher", "tiny-student"):
+        rel = runtime.RELATIVE_DIR / name / "model.json"
+        assert json.loads((repo / rel).read_text()) == json.loads((tmp_path / rel).read_text())
