@@ -352,3 +352,9 @@ def test_init_from_copies_the_chosen_weights_and_refuses_other_shapes(squares, t
     with pytest.raises(CheckpointError, match="other shapes"):
         run_training("teacher", squares, str(tmp_path / "bad"), TEACHER.replace(slot_dim=8), {**recipe, "init_keys": []},
                      RunOptions(**QUIET))
+
+
+def test_cli_distill_without_config_needs_a_teacher_the_default_student_shrinks(squares, teacher_run, tmp_path):
+    out = str(tmp_path / "s")
+    r = cli("distill", "--data", squares, "--out", out, "--teacher", os.path.join(teacher_run, "checkpoint.pt"))
+    assert r.returncode == 1 and "give the student's --config" in r.stderr and not os.path.exists(out)

@@ -62,7 +62,8 @@ def build_parser(kind: str) -> argparse.ArgumentParser:
     io.add_argument("--config", metavar="PRESET|JSON", default=None,
                     help="model configuration: a preset (movi-c, movi-e, ytvis, student, tiny-teacher, tiny-student), "
                     "a .json file or an inline JSON object of ModelConfig fields; default "
-                    + ("the teacher's config with a ViT-S/14 backbone (the student preset of it)" if student else "movi-c")
+                    + ("the teacher's config with a ViT-S/14 backbone (the student preset of it; only for a larger ViT "
+                       "teacher)" if student else "movi-c")
                     + "; taken from the checkpoint on resume")
     io.add_argument("--set", dest="model_set", action="append", default=[], metavar="FIELD=VALUE",
                     help="override a ModelConfig field (VALUE parsed as JSON), e.g. --set num_slots=6; repeatable")
@@ -199,11 +200,18 @@ def run_cli(kind: str, argv: List[str]) -> int:
                 if not args.teacher:
                     raise TrainingError("--teacher CKPT is required to start a distillation")
                 from ..checkpoint import infer_config, read_checkpoint, state_dict_of
-                from ..config import ModelConfig, student
+                from ..config import VIT_SIZES, ModelConfig, student
 
                 data = read_checkpoint(args.teacher)
                 teacher_cfg = (ModelConfig.from_dict(data["model_config"]) if "model_config" in data
                                else infer_config(state_dict_of(data, args.teacher), args.teacher))
+                small = VIT_SIZES["small"]
+                if (teacher_cfg.backbone != "vit" or teacher_cfg.vit_width <= small["vit_width"]
+                        or teacher_cfg.image_height % small["patch_size"] or teacher_cfg.image_width % small["patch_size"]):
+                    raise TrainingError(
+                        "the default student (the teacher with a ViT-S/14 backbone) is not smaller than this teacher; "
+                        "give the student's --config"
+                    )
                 cfg = student(teacher_cfg)
         else:
             cfg = model_config_from_args(args, None if resuming else "movi-c")
