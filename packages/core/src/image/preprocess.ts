@@ -68,8 +68,8 @@ export class FramePreprocessor {
   private rows: ResampleTable | undefined;
   private cols: ResampleTable | undefined;
   private tmp = new Float64Array(0);
-  private readonly scale: Float64Array;
-  private readonly shift: Float64Array;
+  /** y = v·scale[c] + shift[c] per channel c (v = resized pixel in 0..255 units). */
+  private readonly normalise: { readonly scale: Float64Array; readonly shift: Float64Array };
 
   constructor(spec: PreprocessSpec) {
     validatePreprocessSpec(spec);
@@ -77,12 +77,13 @@ export class FramePreprocessor {
     this.frameSize = 3 * spec.height * spec.width;
     const [lo, hi] = (spec.valueRange ?? [0, 1]) as readonly number[];
     // y = (lo + v/255·(hi − lo) − mean)/std = v·scale + shift (v = resized pixel in 0..255 units)
-    this.scale = new Float64Array(3);
-    this.shift = new Float64Array(3);
+    const scale = new Float64Array(3);
+    const shift = new Float64Array(3);
     for (let c = 0; c < 3; c++) {
-      this.scale[c] = (hi! - lo!) / 255 / spec.std[c]!;
-      this.shift[c] = (lo! - spec.mean[c]!) / spec.std[c]!;
+      scale[c] = (hi! - lo!) / 255 / spec.std[c]!;
+      shift[c] = (lo! - spec.mean[c]!) / spec.std[c]!;
     }
+    this.normalise = { scale, shift };
   }
 
   /**
@@ -113,14 +114,8 @@ export class FramePreprocessor {
       tmp,
       { outerStride: ow, step: 1, innerStride: h * ow },
     );
-    // y pass → target [3, oh, ow], then the affine normalisation of each plane.
-    resampleColumns(tmp, 3, ow, this.rows, target, offset);
-    for (let c = 0; c < 3; c++) {
-      const sc = this.scale[c]!;
-      const sh = this.shift[c]!;
-      const end = offset + (c + 1) * oh * ow;
-      for (let i = offset + c * oh * ow; i < end; i++) target[i] = target[i]! * sc + sh;
-    }
+    // y pass fused with the affine normalisation of each plane → target [3, oh, ow].
+    resampleColumns(tmp, 3, ow, this.rows, target, offset, this.normalise);
     return target;
   }
 }

@@ -29,7 +29,9 @@ export interface AxisLayout {
 /**
  * One axis of a separable resample: for every group o, output sample y and line i,
  * dst[o, y, i] = Σ_k table.weight[y, k] · src[o, table.index[y, k], i] (indices already clamped
- * by the table). `src` holds `table.inSize` samples along the axis, `dst` `table.outSize`.
+ * by the table), then `dst = scale[o]·dst + shift[o]` when `affine` is given (the per-channel
+ * normalisation of the frame pre-processing, fused into its last pass). `src` holds
+ * `table.inSize` samples along the axis, `dst` `table.outSize`.
  */
 export function resampleAxis(
   src: ArrayLike<number>,
@@ -37,28 +39,52 @@ export function resampleAxis(
   table: ResampleTable,
   dst: { [i: number]: number; readonly length: number },
   to: Omit<AxisLayout, 'outer' | 'inner'>,
+  affine?: { readonly scale: ArrayLike<number>; readonly shift: ArrayLike<number> },
 ): void {
   const { taps, index, weight, outSize } = table;
   const fo = from.offset ?? 0;
   const too = to.offset ?? 0;
-  const inner = from.inner;
+  const { inner, innerStride: sis, step } = from;
+  const dis = to.innerStride;
   for (let o = 0; o < from.outer; o++) {
     const sBase = fo + o * from.outerStride;
     const dBase = too + o * to.outerStride;
+    const m = affine ? affine.scale[o]! : 1;
+    const c0 = affine ? affine.shift[o]! : 0;
     for (let y = 0; y < outSize; y++) {
       const t = y * taps;
       const d = dBase + y * to.step;
-      if (inner === 1) {
-        let s = 0;
-        for (let k = 0; k < taps; k++) s += weight[t + k]! * src[sBase + index[t + k]! * from.step]!;
-        dst[d] = s;
-        continue;
-      }
-      for (let i = 0; i < inner; i++) {
-        const si = sBase + i * from.innerStride;
-        let s = 0;
-        for (let k = 0; k < taps; k++) s += weight[t + k]! * src[si + index[t + k]! * from.step]!;
-        dst[d + i * to.innerStride] = s;
+      // Sums in tap order, (((w₀a + w₁b) + w₂c) + w₃d), the same rounding for every tap count.
+      if (taps === 4) {
+        const a = sBase + index[t]! * step;
+        const b = sBase + index[t + 1]! * step;
+        const c = sBase + index[t + 2]! * step;
+        const e = sBase + index[t + 3]! * step;
+        const w0 = weight[t]!;
+        const w1 = weight[t + 1]!;
+        const w2 = weight[t + 2]!;
+        const w3 = weight[t + 3]!;
+        for (let i = 0; i < inner; i++) {
+          const si = i * sis;
+          dst[d + i * dis] =
+            (w0 * src[a + si]! + w1 * src[b + si]! + w2 * src[c + si]! + w3 * src[e + si]!) * m + c0;
+        }
+      } else if (taps === 2) {
+        const a = sBase + index[t]! * step;
+        const b = sBase + index[t + 1]! * step;
+        const w0 = weight[t]!;
+        const w1 = weight[t + 1]!;
+        for (let i = 0; i < inner; i++) {
+          const si = i * sis;
+          dst[d + i * dis] = (w0 * src[a + si]! + w1 * src[b + si]!) * m + c0;
+        }
+      } else {
+        for (let i = 0; i < inner; i++) {
+          const si = sBase + i * sis;
+          let s = 0;
+          for (let k = 0; k < taps; k++) s += weight[t + k]! * src[si + index[t + k]! * step]!;
+          dst[d + i * dis] = s * m + c0;
+        }
       }
     }
   }
@@ -97,7 +123,7 @@ export function resampleRows(
   );
 }
 
-/** The y pass of a planar [C, H, W] array into `dst` [C, rows.outSize, W] at `offset`. */
+/** The y pass of a planar [C, H, W] array into `dst` [C, rows.outSize, W] at `offset` (optional per-channel affine). */
 export function resampleColumns(
   src: ArrayLike<number>,
   channels: number,
@@ -105,6 +131,7 @@ export function resampleColumns(
   rows: ResampleTable,
   dst: { [i: number]: number; readonly length: number },
   offset = 0,
+  affine?: { readonly scale: ArrayLike<number>; readonly shift: ArrayLike<number> },
 ): void {
   resampleAxis(
     src,
@@ -112,6 +139,7 @@ export function resampleColumns(
     rows,
     dst,
     { outerStride: rows.outSize * width, step: width, innerStride: 1, offset },
+    affine,
   );
 }
 

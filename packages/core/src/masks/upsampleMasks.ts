@@ -5,7 +5,7 @@
  */
 import { InputError } from '../errors/index.js';
 import { bilinearTable, type ResampleTable } from '../image/bicubicKernel.js';
-import { resampleRows, resizeBilinear } from '../image/resize.js';
+import { resampleAxis, resizeBilinear } from '../image/resize.js';
 
 function checkGrid(masks: ArrayLike<number>, slots: number, height: number, width: number): void {
   for (const [name, v] of [
@@ -42,11 +42,14 @@ export function upsampleMasks(
  * first maximum on ties, the upsampled values rounded to float32 — so exactly
  * `argmaxSlots(upsampleMasks(…), K, offset)` — without materialising the K·H·W upsampled masks.
  *
- * Shortcut (exact): an output pixel interpolates the four grid corners of its cell,
- * up_k = Σ_c λ_c·m_k[c] with λ_c ≥ 0, Σ λ_c = 1. When one slot j beats every other slot at all
- * four corners by more than ε = 1e-6·(1 + max|m|), up_j − up_k = Σ_c λ_c (m_j[c] − m_k[c]) > ε,
- * far above the float32 rounding of up, so the pixel's label is j without evaluating K values.
- * Only pixels in cells where the dominant slot changes (object boundaries) pay for the full argmax.
+ * Pruning (exact): an output pixel interpolates the four grid corners of its cell,
+ * up_k = Σ_c λ_c·m_k[c] with λ_c ≥ 0, Σ λ_c = 1. If some slot j beats slot k at all four corners
+ * by more than ε = 1e-6·(1 + max|m|), then up_j − up_k = Σ_c λ_c (m_j[c] − m_k[c]) > ε, far above
+ * the float32 rounding of up, so k can win nowhere in the cell. Each cell keeps the slots that no
+ * corner's leader rules out this way, in slot order; the pixels of a cell that keeps one slot are
+ * filled with it as a run, the others evaluate up_k (x pass then y pass, rounded as
+ * `upsampleMasks`) for the kept slots only. Inside objects cells keep one slot; only cells on
+ * object boundaries pay for a (short) argmax.
  * Tables and scratch are kept for the last frame size, so a video pays for them once.
  */
 export class LabelMapper {
@@ -56,11 +59,13 @@ export class LabelMapper {
   readonly offset: number;
   private rows: ResampleTable | undefined;
   private cols: ResampleTable | undefined;
+  /** Per grid cell: how many slots it keeps, and which ([cell·K + i], slot order). */
+  private readonly keptCount: Uint16Array;
+  private readonly kept: Uint8Array;
+  /** First output column of each grid column's cells (w + 1 entries) for the current width. */
+  private colStart = new Int32Array(0);
+  /** x pass of the masks, slot-minor [h, outW, K], so a pixel's kept slots are adjacent. */
   private tmp = new Float64Array(0);
-  /** Per grid cell: its dominant slot when it wins at all four corners by more than ε, else −1. */
-  private readonly cellLabel: Int16Array;
-  private readonly dominant: Int16Array;
-  private readonly margin: Float64Array;
 
   constructor(slots: number, height: number, width: number, offset = 0) {
     checkGrid({ length: slots * height * width }, slots, height, width);
@@ -74,14 +79,13 @@ export class LabelMapper {
     this.height = height;
     this.width = width;
     this.offset = offset;
-    this.cellLabel = new Int16Array(height * width);
-    this.dominant = new Int16Array(height * width);
-    this.margin = new Float64Array(height * width);
+    this.keptCount = new Uint16Array(height * width);
+    this.kept = new Uint8Array(height * width * slots);
   }
 
   /** The label map [outH, outW] of `masks` [K, h, w] (rule in the class comment), into `out` when given. */
   run(masks: ArrayLike<number>, outHeight: number, outWidth: number, out?: Uint8Array): Uint8Array {
-    const { slots: k, height: h, width: w, offset } = this;
+    const { slots: k, height: h, width: w, offset, kept, keptCount } = this;
     checkGrid(masks, k, h, w);
     const n = h * w;
     let scale = 0;
@@ -93,9 +97,16 @@ export class LabelMapper {
       if (Math.abs(v) > scale) scale = Math.abs(v);
     }
     if (this.rows?.outSize !== outHeight) this.rows = bilinearTable(h, outHeight);
-    if (this.cols?.outSize !== outWidth) this.cols = bilinearTable(w, outWidth);
+    if (this.cols?.outSize !== outWidth) {
+      this.cols = bilinearTable(w, outWidth);
+      // Output columns of grid column c: those whose left tap is c (non-decreasing in x).
+      this.colStart = new Int32Array(w + 1).fill(outWidth);
+      for (let x = outWidth - 1; x >= 0; x--) this.colStart[this.cols.index[2 * x]!] = x;
+      for (let c = w - 1; c >= 0; c--) this.colStart[c] = Math.min(this.colStart[c]!, this.colStart[c + 1]!);
+    }
     const rows = this.rows;
     const cols = this.cols;
+    const colStart = this.colStart;
     const labels = out ?? new Uint8Array(outHeight * outWidth);
     if (labels.length !== outHeight * outWidth) {
       throw new InputError(
@@ -104,71 +115,86 @@ export class LabelMapper {
       );
     }
 
-    // Dominant slot and its margin over the runner-up at every grid position.
-    const { dominant, margin, cellLabel } = this;
-    for (let g = 0; g < n; g++) {
-      let best = masks[g]!;
-      let arg = 0;
-      let second = Number.NEGATIVE_INFINITY;
-      for (let j = 1; j < k; j++) {
-        const v = masks[j * n + g]!;
-        if (v > best) {
-          second = best;
-          best = v;
-          arg = j;
-        } else if (v > second) second = v;
-      }
-      dominant[g] = arg;
-      margin[g] = best - second;
-    }
+    // The slots each cell keeps (pruning rule in the class comment).
     const eps = 1e-6 * (1 + scale);
+    const corners = [0, 0, 0, 0];
     let mixed = false;
+    const leaders = [0, 0, 0, 0];
     for (let r = 0; r < h; r++) {
       const r1 = Math.min(r + 1, h - 1);
       for (let c = 0; c < w; c++) {
         const c1 = Math.min(c + 1, w - 1);
-        const d = dominant[r * w + c]!;
-        const corners = [r * w + c, r * w + c1, r1 * w + c, r1 * w + c1];
-        const uniform = corners.every((g) => dominant[g] === d && margin[g]! > eps);
-        cellLabel[r * w + c] = uniform ? d : -1;
-        if (!uniform) mixed = true;
+        corners[0] = r * w + c;
+        corners[1] = r * w + c1;
+        corners[2] = r1 * w + c;
+        corners[3] = r1 * w + c1;
+        for (let q = 0; q < 4; q++) {
+          let arg = 0;
+          for (let j = 1; j < k; j++)
+            if (masks[j * n + corners[q]!]! > masks[arg * n + corners[q]!]!) arg = j;
+          leaders[q] = arg;
+        }
+        const cell = r * w + c;
+        let count = 0;
+        for (let j = 0; j < k; j++) {
+          let ruledOut = false;
+          for (let l = 0; l < 4 && !ruledOut; l++) {
+            const lead = leaders[l]!;
+            if (lead === j) continue;
+            ruledOut = corners.every((g) => masks[lead * n + g]! - masks[j * n + g]! > eps);
+          }
+          if (!ruledOut) kept[cell * k + count++] = j;
+        }
+        keptCount[cell] = count;
+        if (count > 1) mixed = true;
       }
     }
 
-    // x pass of the slots' grids (only needed where some cell is mixed).
+    // x pass (only needed when some cell keeps several slots), slot-minor: tmp[(r·outW + x)·K + j].
     const ow = outWidth;
-    const plane = h * ow;
     if (mixed) {
-      if (this.tmp.length < k * plane) this.tmp = new Float64Array(k * plane);
-      resampleRows(masks, k, h, cols, this.tmp);
+      if (this.tmp.length < h * ow * k) this.tmp = new Float64Array(h * ow * k);
+      resampleAxis(masks, { outer: h, outerStride: w, step: 1, inner: k, innerStride: n }, cols, this.tmp, {
+        outerStride: ow * k,
+        step: k,
+        innerStride: 1,
+      });
     }
     const tmp = this.tmp;
+
     for (let y = 0; y < outHeight; y++) {
       const r0 = rows.index[2 * y]!;
       const a0 = r0 * ow;
       const a1 = rows.index[2 * y + 1]! * ow;
-      const w0 = rows.weight[2 * y]!;
-      const w1 = rows.weight[2 * y + 1]!;
-      const cellRow = r0 * w;
+      const wy0 = rows.weight[2 * y]!;
+      const wy1 = rows.weight[2 * y + 1]!;
       const row = y * ow;
-      for (let x = 0; x < ow; x++) {
-        const cell = cellLabel[cellRow + cols.index[2 * x]!]!;
-        if (cell >= 0) {
-          labels[row + x] = cell + offset;
+      for (let c = 0; c < w; c++) {
+        const cell = r0 * w + c;
+        const count = keptCount[cell]!;
+        const first = cell * k;
+        const x0 = colStart[c]!;
+        const x1 = colStart[c + 1]!;
+        if (count === 1) {
+          labels.fill(kept[first]! + offset, row + x0, row + x1);
           continue;
         }
-        let best = Number.NEGATIVE_INFINITY;
-        let arg = 0;
-        for (let j = 0; j < k; j++) {
-          const base = j * plane + x;
-          // Rounded to float32 like the upsampled masks, so ties resolve as argmaxSlots(upsampleMasks(…)).
-          const v = Math.fround(w0 * tmp[base + a0]! + w1 * tmp[base + a1]!);
-          if (v > best) {
-            best = v;
-            arg = j;
+        for (let x = x0; x < x1; x++) {
+          const top = (a0 + x) * k;
+          const bottom = (a1 + x) * k;
+          let best = Number.NEGATIVE_INFINITY;
+          let arg = 0;
+          for (let i = 0; i < count; i++) {
+            const j = kept[first + i]!;
+            // The y pass, rounded to float32 as upsampleMasks does.
+            const v = Math.fround(wy0 * tmp[top + j]! + wy1 * tmp[bottom + j]!);
+            if (v > best) {
+              best = v;
+              arg = j;
+            }
           }
+          labels[row + x] = arg + offset;
         }
-        labels[row + x] = arg + offset;
       }
     }
     return labels;
