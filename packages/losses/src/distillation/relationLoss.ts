@@ -44,16 +44,15 @@ export function relationLoss(
   const pt = new Float64Array(size);
   softmaxMiddleAxis(studentLogits.data, B, O, P, ps, 1 / tau);
   softmaxMiddleAxis(teacherLogits.data, B, O, P, pt, 1 / tau);
-  // Centred in place: ps ← p^S − mean, pt ← p^T − mean, along the axis.
+  // Centred copies: a = p^S − mean, b = p^T − mean along the axis (p is kept for the softmax backward).
+  const a = ps.slice();
+  const b = pt.slice();
   const gs = new Float64Array(size);
   const gt = new Float64Array(size);
   const count = axis === 'objects' ? B * P : B * O;
   const k = (-tau * tau) / count; // ∂value/∂r
   const total =
-    axis === 'objects' ? acrossObjects(ps, pt, gs, gt, B, O, P, k) : acrossPixels(ps, pt, gs, gt, B, O, P, k);
-  // Softmax backward needs the probabilities: recompute them (cheaper than keeping copies).
-  softmaxMiddleAxis(studentLogits.data, B, O, P, ps, 1 / tau);
-  softmaxMiddleAxis(teacherLogits.data, B, O, P, pt, 1 / tau);
+    axis === 'objects' ? acrossObjects(a, b, gs, gt, B, O, P, k) : acrossPixels(a, b, gs, gt, B, O, P, k);
   const gradS = new Float64Array(size);
   const gradT = new Float64Array(size);
   softmaxMiddleAxisBackward(ps, gs, B, O, P, gradS, 1 / tau);
