@@ -6,6 +6,7 @@
  *   recon[p] = Σ_k m[k, p]·rec[k, p]
  */
 import { InputError } from '../errors/InputError.js';
+import { softmax } from '../ops/softmax.js';
 import { expectShape } from '../tensor/checks.js';
 import type { Tensor } from '../tensor/Tensor.js';
 import { type MlpWeights, mlp } from './mlp.js';
@@ -52,24 +53,14 @@ export function mlpDecoder(slots: Tensor, w: MlpDecoderWeights): MlpDecoderResul
       alpha[slot * p + t] = o[t * out + dOut]!;
     }
   }
-  for (let t = 0; t < p; t++) {
-    let max = Number.NEGATIVE_INFINITY;
-    for (let slot = 0; slot < k; slot++) max = Math.max(max, alpha[slot * p + t]!);
-    let sum = 0;
-    for (let slot = 0; slot < k; slot++) {
-      const e = Math.exp(alpha[slot * p + t]! - max);
-      alpha[slot * p + t] = e;
-      sum += e;
-    }
-    for (let slot = 0; slot < k; slot++) alpha[slot * p + t]! /= sum;
-  }
+  const masks = softmax({ data: alpha, dims: [k, p] }, 0).data;
   const recon = new Float64Array(p * dOut);
   for (let slot = 0; slot < k; slot++) {
     for (let t = 0; t < p; t++) {
-      const m = alpha[slot * p + t]!;
+      const m = masks[slot * p + t]!;
       const src = (slot * p + t) * dOut;
       for (let c = 0; c < dOut; c++) recon[t * dOut + c]! += m * recs[src + c]!;
     }
   }
-  return { masks: { data: alpha, dims: [k, p] }, reconstruction: { data: recon, dims: [p, dOut] } };
+  return { masks: { data: masks, dims: [k, p] }, reconstruction: { data: recon, dims: [p, dOut] } };
 }

@@ -15,6 +15,7 @@ import { InputError } from '../errors/InputError.js';
 import { layerNorm } from '../ops/layerNorm.js';
 import { linear } from '../ops/linear.js';
 import { matmul } from '../ops/matmul.js';
+import { softmax } from '../ops/softmax.js';
 import { expectShape } from '../tensor/checks.js';
 import type { Tensor } from '../tensor/Tensor.js';
 import { type GruCellWeights, gruCell } from './gruCell.js';
@@ -49,21 +50,6 @@ export interface SlotAttentionResult {
   readonly slots: Tensor<Float64Array>;
   /** Attention A of the last iteration, softmax over slots before renormalisation, [K, P]. */
   readonly attention: Tensor<Float64Array>;
-}
-
-/** Softmax over the slot axis (rows) of logits [K, P], in place. */
-function softmaxOverRows(a: Float64Array, k: number, p: number): void {
-  for (let j = 0; j < p; j++) {
-    let max = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < k; i++) max = Math.max(max, a[i * p + j]!);
-    let sum = 0;
-    for (let i = 0; i < k; i++) {
-      const e = Math.exp(a[i * p + j]! - max);
-      a[i * p + j] = e;
-      sum += e;
-    }
-    for (let i = 0; i < k; i++) a[i * p + j]! /= sum;
-  }
 }
 
 /** Run slot attention from `init` [K, S] on `features` [P, D_in] (rule in the file header). */
@@ -102,10 +88,9 @@ export function slotAttention(
   for (let it = 0; it < iterations; it++) {
     const normed = layerNorm(slots, w.normSlots.weight, w.normSlots.bias, 1e-5, 'norm_slots');
     const q = linear(normed, w.toQ, undefined, 'to_q');
-    const logits = matmul(q, keys, { transposeB: true }).data;
-    for (let i = 0; i < logits.length; i++) logits[i]! *= scale;
-    softmaxOverRows(logits, k, p);
-    attention = logits;
+    const logits = matmul(q, keys, { transposeB: true });
+    for (let i = 0; i < logits.data.length; i++) logits.data[i]! *= scale;
+    attention = softmax(logits, 0).data;
     const weights = new Float64Array(k * p);
     for (let i = 0; i < k; i++) {
       let sum = 0;

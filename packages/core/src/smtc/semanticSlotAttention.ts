@@ -17,6 +17,7 @@ import { InputError } from '../errors/InputError.js';
 import { layerNorm } from '../ops/layerNorm.js';
 import { linear } from '../ops/linear.js';
 import { matmul } from '../ops/matmul.js';
+import { softmax } from '../ops/softmax.js';
 import { mlp } from '../slotAttention/mlp.js';
 import { expectFinite, expectShape } from '../tensor/checks.js';
 import type { Tensor } from '../tensor/Tensor.js';
@@ -74,23 +75,6 @@ function logits(slots: Tensor, k: Tensor, w: SmtcWeights, scale: number): Float6
   return dots;
 }
 
-/** Softmax over groups of `g` consecutive rows of a [rows, n] matrix, per column, in place + eps. */
-function softmaxGroups(a: Float64Array, rows: number, n: number, g: number, eps: number): void {
-  for (let start = 0; start < rows; start += g) {
-    for (let j = 0; j < n; j++) {
-      let max = Number.NEGATIVE_INFINITY;
-      for (let r = start; r < start + g; r++) max = Math.max(max, a[r * n + j]!);
-      let sum = 0;
-      for (let r = start; r < start + g; r++) {
-        const e = Math.exp(a[r * n + j]! - max);
-        a[r * n + j] = e;
-        sum += e;
-      }
-      for (let r = start; r < start + g; r++) a[r * n + j] = a[r * n + j]! / sum + eps;
-    }
-  }
-}
-
 /** Run both stages on fused keys [N, D] with noise [S, P, D] (rule in the file header). */
 export function semanticAwareSlotAttention(
   fusedKeys: Tensor,
@@ -118,12 +102,11 @@ export function semanticAwareSlotAttention(
   let lsem: Float64Array = new Float64Array(0);
   for (let it = 0; it < iterations; it++) {
     lsem = logits(semantic, k, weights, scale);
-    const attn = Float64Array.from(lsem);
-    softmaxGroups(attn, s, n, s, eps);
+    const attn = softmax({ data: lsem, dims: [s, n] }, 0).data;
     for (let r = 0; r < s; r++) {
       let sum = 0;
-      for (let j = 0; j < n; j++) sum += attn[r * n + j]!;
-      for (let j = 0; j < n; j++) attn[r * n + j]! /= sum;
+      for (let j = 0; j < n; j++) sum += attn[r * n + j]! + eps;
+      for (let j = 0; j < n; j++) attn[r * n + j] = (attn[r * n + j]! + eps) / sum;
     }
     semantic = update(semantic, attn, s, n, v, weights);
   }
@@ -133,8 +116,7 @@ export function semanticAwareSlotAttention(
   if (gate === 'threshold') {
     for (let i = 0; i < g.length; i++) g[i] = lsem[i]! > threshold ? 1 : 0;
   } else {
-    g.set(lsem);
-    softmaxGroups(g, s, n, s, 0);
+    g.set(softmax({ data: lsem, dims: [s, n] }, 0).data);
   }
 
   // Stage 2: P instance slots per centre from μ + σ·noise.
@@ -151,13 +133,12 @@ export function semanticAwareSlotAttention(
   let lins: Float64Array = new Float64Array(0);
   for (let it = 0; it < iterations; it++) {
     lins = logits(instances, k, weights, scale);
-    const attn = Float64Array.from(lins);
-    softmaxGroups(attn, s * p, n, p, eps);
+    const attn = softmax({ data: lins, dims: [s, p, n] }, 1).data;
     for (let r = 0; r < s * p; r++) {
       const c = Math.floor(r / p);
       let sum = 0;
       for (let j = 0; j < n; j++) {
-        const a = attn[r * n + j]! * g[c * n + j]!;
+        const a = (attn[r * n + j]! + eps) * g[c * n + j]!;
         attn[r * n + j] = a;
         sum += a;
       }

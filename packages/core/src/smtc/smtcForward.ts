@@ -6,6 +6,7 @@
  * and, when the weights hold `mlp_slot`, the instance embeddings z = L2norm(MLP(u)) used by L_obj.
  */
 import { InputError } from '../errors/InputError.js';
+import { softmax } from '../ops/softmax.js';
 import { mlp } from '../slotAttention/mlp.js';
 import { expectShape } from '../tensor/checks.js';
 import type { Tensor } from '../tensor/Tensor.js';
@@ -79,26 +80,15 @@ export function smtcForward(
       out.semanticLogits.set(r.semanticLogits.data, i * s * n);
       out.instanceSlots.set(r.instanceSlots.data, i * s * p * d);
       out.instanceLogits.set(r.instanceLogits.data, i * s * p * n);
-      const sem = out.semanticMask.subarray(i * s * n, (i + 1) * s * n);
-      const ins = out.instanceMask.subarray(i * s * p * n, (i + 1) * s * p * n);
-      const ls = r.semanticLogits.data;
-      const li = r.instanceLogits.data;
-      for (let j = 0; j < n; j++) {
-        let max = Number.NEGATIVE_INFINITY;
-        for (let c = 0; c < s; c++) max = Math.max(max, ls[c * n + j]!);
-        let sum = 0;
-        for (let c = 0; c < s; c++) sum += Math.exp(ls[c * n + j]! - max);
-        for (let c = 0; c < s; c++) {
-          const ms = Math.exp(ls[c * n + j]! - max) / sum;
-          sem[c * n + j] = ms;
-          let imax = Number.NEGATIVE_INFINITY;
-          for (let q = 0; q < p; q++) imax = Math.max(imax, li[(c * p + q) * n + j]!);
-          let isum = 0;
-          for (let q = 0; q < p; q++) isum += Math.exp(li[(c * p + q) * n + j]! - imax);
-          for (let q = 0; q < p; q++)
-            ins[(c * p + q) * n + j] = (ms * Math.exp(li[(c * p + q) * n + j]! - imax)) / isum;
+      const sem = softmax(r.semanticLogits, 0).data;
+      const ins = softmax(r.instanceLogits, 1).data;
+      for (let c = 0; c < s; c++) {
+        for (let q = 0; q < p; q++) {
+          for (let j = 0; j < n; j++) ins[(c * p + q) * n + j]! *= sem[c * n + j]!;
         }
       }
+      out.semanticMask.set(sem, i * s * n);
+      out.instanceMask.set(ins, i * s * p * n);
       if (weights.mlpSlot !== undefined) {
         const z = mlp(r.instanceSlots, weights.mlpSlot, 'mlp_slot').data;
         for (let row = 0; row < s * p; row++) {
