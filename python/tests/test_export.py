@@ -175,3 +175,18 @@ def test_a_train_run_folder_exports_under_its_name(tmp_path):
     assert r.returncode == 0, r.stderr
     m = json.loads((tmp_path / "bundle" / "model.json").read_text())
     assert (m["name"], m["role"], m["provenance"]["source"]) == ("my-run", "teacher", "trained here")
+
+
+def test_export_cli_random_init_with_a_card(tmp_path):
+    (tmp_path / "card.json").write_text(json.dumps({"fps": {"cpu": 12.5}}))
+    r = subprocess.run([sys.executable, "-m", "slotmatch_torch", "export", "--random-init", "tiny-student", "--seed", "3",
+                        "--out", str(tmp_path / "b"), "--card", str(tmp_path / "card.json")], cwd=HERE,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    m = json.loads((tmp_path / "b" / "model.json").read_text())
+    assert (m["name"], m["role"], m["provenance"]["seed"], m["card"]) == ("tiny-student", "student", 3, {"fps": {"cpu": 12.5}})
+    (tmp_path / "bad.json").write_text("[1, 2]")
+    r = subprocess.run([sys.executable, "-m", "slotmatch_torch", "export", "--random-init", "tiny-student",
+                        "--out", str(tmp_path / "c"), "--card", str(tmp_path / "bad.json")], cwd=HERE,
+                       capture_output=True, text=True)
+    assert r.returncode == 1 and "must hold a JSON object" in r.stderr and not (tmp_path / "c").exists()

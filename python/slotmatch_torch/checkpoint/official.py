@@ -75,8 +75,9 @@ def default_name(path) -> str:
 
 def convert_checkpoint(path, out_dir, *, name: Optional[str] = None, role: str = "teacher",
                        overwrite: bool = False, with_reconstruction: bool = False,
-                       **infer_options: Any) -> pathlib.Path:
+                       card: Optional[Dict[str, Any]] = None, **infer_options: Any) -> pathlib.Path:
     """Official ``.ckpt`` → bundle folder; returns the folder."""
     model, _ = load_official(path, **infer_options)
     return export_bundle(model, out_dir, name=name or default_name(path), role=role,
-                         source=pathlib.Path(path).name, overwrite=overwrite, with_reconstruction=with_reconstruction)
+                         source=pathlib.Path(path).name, overwrite=overwrite, with_reconstruction=with_reconstruction,
+                         card=card)

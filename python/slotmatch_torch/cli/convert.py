@@ -28,6 +28,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--iterations-next", type=int, default=2, help="slot-attention iterations later (default: 2)")
     p.add_argument("--grid", type=_grid, help="token grid HxW when the decoder's positions are not a square")
     p.add_argument("--with-reconstruction", action="store_true", help="add the optional 'reconstruction' output")
+    p.add_argument("--card", metavar="FILE.json", help="a JSON object stored as model.json's 'card' (measured quality, speed)")
     p.add_argument("--force", action="store_true", help="replace an existing --out folder")
     return p
 
@@ -37,14 +38,16 @@ def main(argv=None) -> int:
     import torch
 
     from ..checkpoint import CheckpointError, convert_checkpoint
+    from ..bundle.card import read_card
 
     torch.set_num_threads(max(1, min(4, torch.get_num_threads())))
     try:
+        card = read_card(args.card)
         out = convert_checkpoint(
             args.checkpoint, args.out, name=args.name, role=args.role, overwrite=args.force,
             with_reconstruction=args.with_reconstruction, vit_heads=args.vit_heads,
             predictor_heads=args.predictor_heads, iterations_first=args.iterations_first,
-            iterations_next=args.iterations_next, grid=args.grid,
+            iterations_next=args.iterations_next, grid=args.grid, card=card,
         )
     except (CheckpointError, FileExistsError, ValueError) as err:
         print(f"convert: {err}", file=sys.stderr)

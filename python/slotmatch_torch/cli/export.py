@@ -21,6 +21,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--role", choices=["teacher", "student"], help="default: the checkpoint's 'role', else teacher")
     p.add_argument("--seed", type=int, default=0, help="seed for --random-init (default: %(default)s)")
     p.add_argument("--with-reconstruction", action="store_true", help="add the optional 'reconstruction' output")
+    p.add_argument("--card", metavar="FILE.json", help="a JSON object stored as model.json's 'card' (measured quality, speed)")
     p.add_argument("--force", action="store_true", help="replace an existing --out folder")
     return p
 
@@ -36,8 +37,10 @@ def main(argv=None) -> int:
     from ..checkpoint import CheckpointError, load_model_checkpoint
     from ..config import preset
     from ..models import build_model
+    from ..bundle.card import read_card
 
     try:
+        card = read_card(args.card)
         if args.random_init:
             torch.manual_seed(args.seed)
             model = build_model(preset(args.random_init)).eval()
@@ -56,7 +59,7 @@ def main(argv=None) -> int:
         out = export_bundle(model, args.out, name=name, role=role, source=source,
                             training_command=meta.get("training_command"),
                             seed=int(seed) if isinstance(seed, int) else None,
-                            with_reconstruction=args.with_reconstruction, overwrite=args.force)
+                            with_reconstruction=args.with_reconstruction, overwrite=args.force, card=card)
     except (CheckpointError, FileExistsError, ValueError) as err:
         print(f"export: {err}", file=sys.stderr)
         return 1
