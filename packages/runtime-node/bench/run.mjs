@@ -5,7 +5,10 @@
 //     provider that loads here, on synthetic DAVIS-size frames (854×480) and on frames already at
 //     the encoder's input size, with the share of pipeline time spent inside onnxruntime
 //     (encoder + slot-step runs / everything from raw frame to label map; goal ≥ 90 %).
-//  2. Memory: a 2,000-frame run on synthetic frames; resident memory after a 200-frame warm-up and
+//  2. The TypeScript stages alone at the shapes of the official MOVi-C teacher (336² input, 24×24
+//     tokens, K = 11) on 854×480 frames: pre-processing, and label maps of sharp (trained-like)
+//     and blurry (untrained-like) masks — what the pipeline adds to each onnxruntime run.
+//  3. Memory: a 2,000-frame run on synthetic frames; resident memory after a 200-frame warm-up and
 //     at the end (goal: growth < 50 MB).
 //
 // Bundles: test/fixtures/tiny-teacher and tiny-student (exported by slotmatch_torch fixtures) when
@@ -14,6 +17,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { FramePreprocessor, LabelMapper } from '@slotmatch/core';
 import { createNodeBackend, loadSegmenter } from '@slotmatch/runtime-node';
 
 const here = import.meta.dirname;
@@ -131,6 +135,7 @@ console.log(
 console.log(
   'role     device  provider  frames      fps    inside onnxruntime   ms/frame: pre / encoder / step / post',
 );
+const cpuFps = {};
 for (const [role, bundle] of Object.entries(bundles)) {
   for (const device of devices) {
     for (const [label, w, h] of [
@@ -151,11 +156,56 @@ for (const [role, bundle] of Object.entries(bundles)) {
         console.log(`${role.padEnd(8)} ${device.padEnd(7)} unavailable: ${r.unavailable}`);
         break;
       }
+      cpuFps[`${role} ${r.provider} ${label}`] = r.fps;
       console.log(
         `${role.padEnd(8)} ${device.padEnd(7)} ${String(r.provider).padEnd(9)} ${`${width}×${height}`.padEnd(10)} ${r.fps.toFixed(1).padStart(8)}    ${(r.inferenceShare * 100).toFixed(1).padStart(5)} %             ${r.ms.join(' / ')}`,
       );
     }
   }
+}
+for (const label of ['854×480', 'input']) {
+  const t = cpuFps[`teacher cpu ${label}`];
+  const st = cpuFps[`student cpu ${label}`];
+  if (t && st) {
+    console.log(
+      `teacher vs student (cpu, ${label} frames): ${t.toFixed(1)} vs ${st.toFixed(1)} fps → student ${(st / t).toFixed(2)}× the teacher's rate`,
+    );
+  }
+}
+/** Mean ms of `f` over `n` runs after `n / 4` warm-up runs. */
+function time(f, n = 40) {
+  for (let i = 0; i < n / 4; i++) f();
+  const t = performance.now();
+  for (let i = 0; i < n; i++) f();
+  return (performance.now() - t) / n;
+}
+{
+  const [k, gh, gw, H, W] = [11, 24, 24, 480, 854];
+  const frame = syntheticFrames(1, W, H).next().value;
+  const pre = new FramePreprocessor({
+    height: 336,
+    width: 336,
+    mean: [0.485, 0.456, 0.406],
+    std: [0.229, 0.224, 0.225],
+  });
+  const sharp = new Float32Array(k * gh * gw);
+  const blurry = new Float32Array(k * gh * gw);
+  for (let g = 0; g < gh * gw; g++) {
+    const x = g % gw;
+    const y = Math.floor(g / gw);
+    const object = (Math.floor((x * 4) / gw) + 4 * Math.floor((y * 3) / gh)) % k; // 12 blobs
+    let z = 0;
+    for (let j = 0; j < k; j++) z += Math.exp(0.3 * Math.sin(x * 0.7 + j) + 0.3 * Math.cos(y * 0.5 * j));
+    for (let j = 0; j < k; j++) {
+      sharp[j * gh * gw + g] = j === object ? 0.9 : 0.1 / (k - 1);
+      blurry[j * gh * gw + g] = Math.exp(0.3 * Math.sin(x * 0.7 + j) + 0.3 * Math.cos(y * 0.5 * j)) / z;
+    }
+  }
+  const mapper = new LabelMapper(k, gh, gw, 1);
+  console.log(
+    `TypeScript stages at the MOVi-C teacher's shapes (854×480 → 336², 24×24 tokens, K = 11): pre-processing ${time(() => pre.run(frame)).toFixed(2)} ms, ` +
+      `label map ${time(() => mapper.run(sharp, H, W)).toFixed(2)} ms (sharp masks) / ${time(() => mapper.run(blurry, H, W)).toFixed(2)} ms (blurry masks) per frame`,
+  );
 }
 const mem = await memory(bundles.student);
 console.log(

@@ -94,6 +94,7 @@ describe('createNodeBackend', () => {
     ]);
     expect(calls.map((c) => c.executionProviders)).toEqual([['cuda'], ['cpu'], ['cpu']]);
     expect(calls.every((c) => c.intraOpNumThreads === 1 && c.interOpNumThreads === 1)).toBe(true);
+    expect(calls.every((c) => c.allowSpinning === false)).toBe(true);
     expect(log[0]).toMatch(/execution provider "cuda" failed .*falling back to "cpu"/);
     // The session works and exposes the graph signature.
     expect(a.signature.inputs[0]).toEqual({ name: 'pixels', type: 'float32', dims: ['batch', 3, 24, 32] });
