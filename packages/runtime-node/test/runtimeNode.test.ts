@@ -149,6 +149,19 @@ describe('runtime-node bad input', () => {
     expect(err.message).toMatch(/broken\.mp4: ffmpeg cannot read it: .*Invalid data/);
   });
 
+  it('ffmpeg missing: an InputError saying how to install it or point SLOTMATCH_FFPROBE at one', async () => {
+    const saved = process.env.SLOTMATCH_FFPROBE;
+    process.env.SLOTMATCH_FFPROBE = join(work, 'no-such-ffprobe');
+    try {
+      const err = await collect(readVideoFrames(join(work, 'any.mp4'))).catch((e) => e);
+      expect(err).toBeInstanceOf(InputError);
+      expect(err.message).toMatch(/no-such-ffprobe: not found; install ffmpeg .* or set SLOTMATCH_FFPROBE/);
+    } finally {
+      if (saved === undefined) delete process.env.SLOTMATCH_FFPROBE;
+      else process.env.SLOTMATCH_FFPROBE = saved;
+    }
+  });
+
   it('parses the mini manifest (sanity of the test bundle itself)', () => {
     expect(parseManifest(readFileSync(join(mini, 'model.json'), 'utf8')).tokens).toEqual({
       gridHeight: 3,

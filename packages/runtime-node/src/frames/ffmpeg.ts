@@ -1,18 +1,31 @@
 /**
- * Locating and running ffmpeg/ffprobe. Binaries: $SLOTMATCH_FFMPEG / $SLOTMATCH_FFPROBE, else
- * `ffmpeg` / `ffprobe` on PATH (Debian's `ffmpeg` package ships both).
+ * Locating and running ffmpeg/ffprobe. Binaries, first found: $SLOTMATCH_FFMPEG /
+ * $SLOTMATCH_FFPROBE; the binary shipped inside the npm packages `@ffmpeg-installer/ffmpeg` /
+ * `@ffprobe-installer/ffprobe` when the application installed them (optional, not dependencies of
+ * this package); else `ffmpeg` / `ffprobe` on PATH (Debian's `ffmpeg` package ships both).
  */
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { InputError } from '@slotmatch/core';
 
-/** Path (or name on PATH) of ffmpeg. */
-export function ffmpegPath(): string {
-  return process.env.SLOTMATCH_FFMPEG || 'ffmpeg';
+/** The `path` export of an installer package, or undefined when it is not installed. */
+function packagedBinary(name: string): string | undefined {
+  try {
+    const path = (createRequire(import.meta.url)(name) as { path?: unknown }).path;
+    return typeof path === 'string' && path !== '' ? path : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-/** Path (or name on PATH) of ffprobe. */
+/** Path (or name on PATH) of ffmpeg (order in the file header). */
+export function ffmpegPath(): string {
+  return process.env.SLOTMATCH_FFMPEG || packagedBinary('@ffmpeg-installer/ffmpeg') || 'ffmpeg';
+}
+
+/** Path (or name on PATH) of ffprobe (order in the file header). */
 export function ffprobePath(): string {
-  return process.env.SLOTMATCH_FFPROBE || 'ffprobe';
+  return process.env.SLOTMATCH_FFPROBE || packagedBinary('@ffprobe-installer/ffprobe') || 'ffprobe';
 }
 
 /** The last meaningful line of an ffmpeg stderr (its error message). */
