@@ -28,6 +28,28 @@ describe('linear', () => {
     expect(y.dims).toEqual([2, 1, 3]);
     expect(Array.from(y.data)).toEqual([1, 4, 0.5, 3, 8, 2.5]);
   });
+  it('equals the plain sum for widths that are not multiples of the 4-channel tiles', () => {
+    const x = t(
+      Array.from({ length: 3 * 7 }, (_, i) => Math.sin(i)),
+      [3, 7],
+    );
+    const w = t(
+      Array.from({ length: 9 * 7 }, (_, i) => Math.cos(i)),
+      [9, 7],
+    );
+    const b = t(
+      Array.from({ length: 9 }, (_, i) => i / 10),
+      [9],
+    );
+    const y = linear(x, w, b);
+    for (let r = 0; r < 3; r++) {
+      for (let o = 0; o < 9; o++) {
+        let s = b.data[o]!;
+        for (let i = 0; i < 7; i++) s += x.data[r * 7 + i]! * w.data[o * 7 + i]!;
+        expect(y.data[r * 9 + o]).toBeCloseTo(s, 12);
+      }
+    }
+  });
   it('rejects a weight of the wrong input width', () => {
     expect(() => linear(t([1, 2], [1, 2]), t([1, 2, 3], [1, 3]), undefined, 'adapter')).toThrow(InputError);
   });
