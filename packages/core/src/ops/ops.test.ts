@@ -28,7 +28,7 @@ describe('linear', () => {
     expect(y.dims).toEqual([2, 1, 3]);
     expect(Array.from(y.data)).toEqual([1, 4, 0.5, 3, 8, 2.5]);
   });
-  it('equals the plain sum for widths that are not multiples of the 4-channel tiles', () => {
+  it('equals the plain sum Σ x·W + b on a [3,7]·[9,7]ᵀ case', () => {
     const x = t(
       Array.from({ length: 3 * 7 }, (_, i) => Math.sin(i)),
       [3, 7],
