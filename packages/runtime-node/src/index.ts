@@ -3,9 +3,11 @@ export {
   ComparisonAccumulator,
   type FrameResult,
   type FrameSource,
+  InputError,
   type RgbFrame,
   Segmenter,
   type SegmentOptions,
+  TimingAccumulator,
 } from '@slotmatch/core';
 export {
   DEVICE_EXECUTION_PROVIDERS,

@@ -2,9 +2,11 @@ export {
   type ComparedFrame,
   ComparisonAccumulator,
   type FrameResult,
+  InputError,
   type RgbFrame,
   Segmenter,
   type SegmentOptions,
+  TimingAccumulator,
 } from '@slotmatch/core';
 export {
   createWebBackend,
