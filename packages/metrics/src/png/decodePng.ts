@@ -89,24 +89,31 @@ export function decodePng(bytes: Uint8Array, name = '<png>'): LabelImage {
   if (![1, 2, 4, 8].includes(bitDepth))
     fail(`bit depth ${bitDepth} is not supported for label maps (1, 2, 4 or 8)`);
 
+  const stride = Math.ceil((width * bitDepth) / 8);
+  // One output chunk of the expected size (filter bytes + rows) spares zlib its chunk list and copy.
+  const expected = (stride + 1) * height;
   let raw: Uint8Array;
   try {
-    raw = inflateSync(Buffer.concat(idat));
+    const inflated = inflateSync(idat.length === 1 ? idat[0]! : Buffer.concat(idat), {
+      chunkSize: expected + 64 <= 1 << 26 ? expected + 64 : 64 * 1024,
+    });
+    raw = new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.length);
   } catch (cause) {
     throw new InputError(name, 'corrupt PNG (image data does not inflate)', { cause });
   }
-  const stride = Math.ceil((width * bitDepth) / 8);
-  if (raw.length < (stride + 1) * height) fail('corrupt PNG (image data is shorter than the image)');
+  if (raw.length < expected) fail('corrupt PNG (image data is shorter than the image)');
 
-  // Undo the per-row filters (bytes per pixel = 1 for every supported format), one loop per filter.
-  const rows = new Uint8Array(stride * height);
+  // Undo the per-row filters (bytes per pixel = 1 for every supported format), one loop per filter,
+  // in place: row y moves from y·(stride+1)+1 to y·stride, always leftwards, so every filtered byte
+  // is read before its place is overwritten and the rows above are already unfiltered.
+  const rows = raw;
   for (let y = 0; y < height; y++) {
     const filter = raw[y * (stride + 1)]!;
     const src = y * (stride + 1) + 1;
     const dst = y * stride;
     const up = dst - stride;
     if (filter === 0 || (filter === 2 && y === 0)) {
-      rows.set(raw.subarray(src, src + stride), dst);
+      rows.copyWithin(dst, src, src + stride);
     } else if (filter === 1) {
       let a = 0;
       for (let x = 0; x < stride; x++) {
@@ -136,7 +143,7 @@ export function decodePng(bytes: Uint8Array, name = '<png>'): LabelImage {
       fail(`corrupt PNG (unknown filter type ${filter} in row ${y})`);
     }
   }
-  if (bitDepth === 8) return { width, height, data: rows };
+  if (bitDepth === 8) return { width, height, data: rows.subarray(0, stride * height) };
   const data = new Uint8Array(width * height);
   const perByte = 8 / bitDepth;
   const mask = (1 << bitDepth) - 1;
