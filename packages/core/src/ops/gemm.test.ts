@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gemmNT, transpose } from './gemm.js';
+import { gemmNT, gemmNTScalar, transpose } from './gemm.js';
+import { gemmBackend, wasmGemmNT } from './gemmWasm.js';
 
 const seq = (n: number, seed: number) =>
   Float64Array.from({ length: n }, (_, i) => Math.sin(i * 1.3 + seed) * 2);
@@ -30,6 +31,28 @@ describe('gemmNT', () => {
       let s00 = 0;
       for (let q = 0; q < k; q++) s00 += a[2 + q]! * b[3 + q]!;
       expect(c[1]).toBeCloseTo(s00, 12);
+    }
+  });
+});
+
+describe('gemmNT on the WebAssembly SIMD kernel', () => {
+  it('is available here and equals the scalar path exactly (ragged sizes, offsets, α, accumulation)', () => {
+    expect(gemmBackend()).toBe('wasm-simd');
+    for (const [m, n, k] of [
+      [4, 4, 1],
+      [37, 21, 50],
+      [64, 130, 33],
+    ] as const) {
+      const a = seq(5 + m * k, 4);
+      const b = Float32Array.from(seq(2 + n * k, 5));
+      const c1 = seq(3 + m * n, 6);
+      const c2 = c1.slice();
+      expect(wasmGemmNT(m, n, k, a, 5, b, 2, c1, 3, -0.7, true)).toBe(true);
+      gemmNTScalar(m, n, k, a, 5, b, 2, c2, 3, -0.7, true);
+      expect(c1).toEqual(c2);
+      expect(wasmGemmNT(m, n, k, a, 5, b, 2, c1, 3, 1, false)).toBe(true);
+      gemmNTScalar(m, n, k, a, 5, b, 2, c2, 3, 1, false);
+      expect(c1).toEqual(c2);
     }
   });
 });

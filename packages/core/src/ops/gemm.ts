@@ -5,13 +5,37 @@
  *   gemmNT:   C[i, j] (= or +=) α·Σ_q A[i, q]·B[j, q]    A [m, k], B [n, k], C [m, n]   (A·Bᵀ)
  *   transpose: D[j, i] = S[i, j]                          S [rows, cols], D [cols, rows]
  *
- * gemmNT walks 4×4 blocks of C with 16 scalar accumulators, each step reading 4 values of A and 4
- * of B (contiguous rows, so A·Bᵀ needs no strided access); A·B is A·(Bᵀ)ᵀ after one `transpose`.
+ * Large products (m, n ≥ 4 and m·n·k ≥ 2¹⁵) run on a WebAssembly SIMD kernel (gemmWasm.ts) where the
+ * engine has it; otherwise, and for small products, gemmNT walks 4×4 blocks of C with 16 scalar
+ * accumulators, each step reading 4 values of A and 4 of B (contiguous rows, so A·Bᵀ needs no
+ * strided access). Both sum each element over q in increasing order, so they agree exactly. A·B is
+ * A·(Bᵀ)ᵀ after one `transpose`.
  */
 import type { FloatArray } from '../tensor/Tensor.js';
+import { wasmGemmNT } from './gemmWasm.js';
 
 /** A·Bᵀ (rule in the file header). `c` has row stride n. */
 export function gemmNT(
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  aOffset: number,
+  b: FloatArray,
+  bOffset: number,
+  c: Float64Array,
+  cOffset: number,
+  alpha = 1,
+  accumulate = false,
+): void {
+  if (m >= 4 && n >= 4 && m * n * k >= 1 << 15) {
+    if (wasmGemmNT(m, n, k, a, aOffset, b, bOffset, c, cOffset, alpha, accumulate)) return;
+  }
+  gemmNTScalar(m, n, k, a, aOffset, b, bOffset, c, cOffset, alpha, accumulate);
+}
+
+/** The scalar path of {@link gemmNT} (same contract), used for small products and without WebAssembly. */
+export function gemmNTScalar(
   m: number,
   n: number,
   k: number,

@@ -1,5 +1,6 @@
 export { add, relu, sigmoid } from './elementwise.js';
 export { gemmNT, transpose } from './gemm.js';
+export { gemmBackend } from './gemmWasm.js';
 export { layerNorm } from './layerNorm.js';
 export { linear } from './linear.js';
 export { type MatmulOptions, matmul } from './matmul.js';
