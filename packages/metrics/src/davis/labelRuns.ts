@@ -85,28 +85,32 @@ export function labelRuns(labels: LabelArray, width: number, height: number, nam
 }
 
 /**
- * Visit the segments of row y over which both run sets are constant: `visit(x0, x1, a, b)` for
- * columns [x0, x1) with labels a (in `A`) and b (in `B`), left to right.
+ * Visit the segments over which row `ya` of `A` and row `yb` of `B` are both constant, left to
+ * right: `visit(x0, x1, a, b, aNext, bNext)` for columns [x0, x1) with labels a (in `A`) and b (in
+ * `B`); `aNext`, `bNext` are the labels at column x1 (−1 at the end of the row).
  */
 export function forEachSegment(
   A: LabelRuns,
+  ya: number,
   B: LabelRuns,
-  y: number,
-  visit: (x0: number, x1: number, a: number, b: number) => void,
+  yb: number,
+  visit: (x0: number, x1: number, a: number, b: number, aNext: number, bNext: number) => void,
 ): void {
   const width = A.width;
-  let ia = A.rowStart[y]!;
-  let ib = B.rowStart[y]!;
-  const endA = A.rowStart[y + 1]!;
-  const endB = B.rowStart[y + 1]!;
+  let ia = A.rowStart[ya]!;
+  let ib = B.rowStart[yb]!;
+  const endA = A.rowStart[ya + 1]!;
+  const endB = B.rowStart[yb + 1]!;
   let x0 = 0;
   while (x0 < width) {
     const nextA = ia + 1 < endA ? A.x[ia + 1]! : width;
     const nextB = ib + 1 < endB ? B.x[ib + 1]! : width;
     const x1 = Math.min(nextA, nextB);
-    visit(x0, x1, A.label[ia]!, B.label[ib]!);
+    const a = A.label[ia]!;
+    const b = B.label[ib]!;
     if (x1 === nextA) ia++;
     if (x1 === nextB) ib++;
+    visit(x0, x1, a, b, x1 === width ? -1 : A.label[ia]!, x1 === width ? -1 : B.label[ib]!);
     x0 = x1;
   }
 }
@@ -122,7 +126,7 @@ export function combineRuns(
   for (let y = 0; y < A.height; y++) {
     rowStart[y] = out.n;
     const first = out.n;
-    forEachSegment(A, B, y, (x0, _x1, a, b) => {
+    forEachSegment(A, y, B, y, (x0, _x1, a, b) => {
       const v = combine(a, b);
       if (out.n === first || out.label[out.n - 1] !== v) out.push(x0, v);
     });
@@ -155,45 +159,31 @@ export function runBoundaryPixels(runs: LabelRuns, maxLabel: number): number[][]
     const list = pixels[label - 1]!;
     for (let i = from; i <= to; i++) list.push(i);
   };
-  for (let y = 0; y < height - 1; y++) {
-    const row = y * width;
-    let ia = runs.rowStart[y]!;
-    let ib = runs.rowStart[y + 1]!;
-    const endA = runs.rowStart[y + 1]!;
-    const endB = runs.rowStart[y + 2]!;
-    let x0 = 0;
-    while (x0 < width) {
-      const nextA = ia + 1 < endA ? runs.x[ia + 1]! : width;
-      const nextB = ib + 1 < endB ? runs.x[ib + 1]! : width;
-      const x1 = Math.min(nextA, nextB);
-      const a = runs.label[ia]!;
-      const s = runs.label[ib]!;
-      if (a !== s && x1 - 1 > x0) {
-        addRange(a, row + x0, row + x1 - 2);
-        addRange(s, row + x0, row + x1 - 2);
-      }
-      const x = x1 - 1;
-      const i = row + x;
-      if (x === width - 1) {
-        // Last column: compared with the pixel below only.
-        if (a !== s) {
-          add(a, i);
-          add(s, i);
-        }
-      } else {
-        const e = x1 === nextA ? runs.label[ia + 1]! : a;
-        const se = x1 === nextB ? runs.label[ib + 1]! : s;
-        if (a !== e || a !== s || a !== se) {
-          add(a, i);
-          if (e !== a) add(e, i);
-          if (s !== a && s !== e) add(s, i);
-          if (se !== a && se !== e && se !== s) add(se, i);
-        }
-      }
-      if (x1 === nextA) ia++;
-      if (x1 === nextB) ib++;
-      x0 = x1;
+  let row = 0;
+  // A segment of constant a above constant s: each pixel but the last compares a (east) and s
+  // (south, south-east); the last one compares with the next segment's labels e and se.
+  const segment = (x0: number, x1: number, a: number, s: number, e: number, se: number) => {
+    if (a !== s && x1 - 1 > x0) {
+      addRange(a, row + x0, row + x1 - 2);
+      addRange(s, row + x0, row + x1 - 2);
     }
+    const i = row + x1 - 1;
+    if (e === -1) {
+      // Last column: compared with the pixel below only.
+      if (a !== s) {
+        add(a, i);
+        add(s, i);
+      }
+    } else if (a !== e || a !== s || a !== se) {
+      add(a, i);
+      if (e !== a) add(e, i);
+      if (s !== a && s !== e) add(s, i);
+      if (se !== a && se !== e && se !== s) add(se, i);
+    }
+  };
+  for (let y = 0; y < height - 1; y++) {
+    row = y * width;
+    forEachSegment(runs, y, runs, y + 1, segment);
   }
   // Last row: compared with the pixel to the right only; the bottom-right pixel never counts.
   if (height > 0) {

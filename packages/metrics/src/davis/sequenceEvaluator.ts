@@ -244,7 +244,7 @@ export function createDavisSequenceEvaluator(options: DavisSequenceOptions): Dav
     // Contingency counts[p·cols + g] over counted pixels; labels outside 1..N / 1..predRows → 0.
     const counts = new Float64Array((predRows + 1) * cols);
     for (let y = 0; y < height; y++) {
-      forEachSegment(gtRuns, predRuns, y, (x0, x1, gl, pl) => {
+      forEachSegment(gtRuns, y, predRuns, y, (x0, x1, gl, pl) => {
         if (excludeVoid && gl === VOID) return;
         const k = (pl <= predRows ? pl : 0) * cols + (gl <= objects ? gl : 0);
         counts[k] = counts[k]! + (x1 - x0);
