@@ -310,6 +310,31 @@ describe('slotmatch-eval on bad input: names the file and the rule, exits 1, wri
     });
   }
 
+  it('objects: a size mismatch names the file, exits 1, writes nothing', async () => {
+    const root = layout();
+    const file = badInputs[4]!.spoil(root);
+    const out = mkdtempSync(join(tmpdir(), 'slotmatch-out-'));
+    const errors: string[] = [];
+    const args = [
+      'objects',
+      '--gt',
+      join(root, 'gt'),
+      '--pred',
+      join(root, 'pred'),
+      '--json',
+      join(out, 'o.json'),
+    ];
+    expect(
+      await main(
+        [...args, '--jobs', '2'],
+        () => {},
+        (s) => errors.push(s),
+      ),
+    ).toBe(1);
+    expect(errors.join('\n')).toContain(`${file}: size 18×12 does not match the ground truth 16×12`);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
   it('the built binary exits with status 1 and prints the message on stderr', () => {
     buildIfNeeded();
     const root = layout();

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   createDavisSequenceEvaluator,
   type DavisSequenceSummary,
+  expectSameSize,
   type MatchedObject,
 } from '../davis/index.js';
 import { createObjectMetricsAccumulator, type ObjectMetricsResult } from '../objects/index.js';
@@ -26,9 +27,12 @@ export function evaluateJob(job: SequenceJob, onFrame: () => void = () => {}): J
   if (job.task === 'objects') {
     const acc = createObjectMetricsAccumulator();
     for (const f of job.frames) {
-      const gt = readLabelPng(join(job.gtDir, f));
-      const pred = readLabelPng(join(job.predDir, f));
-      acc.addFrame(gt.data, pred.data, gt.width, gt.height);
+      const gtPath = join(job.gtDir, f);
+      const predPath = join(job.predDir, f);
+      const gt = readLabelPng(gtPath);
+      const pred = readLabelPng(predPath);
+      expectSameSize(gt, pred, predPath);
+      acc.addFrame(gt.data, pred.data, gt.width, gt.height, { gt: gtPath, pred: predPath });
       onFrame();
     }
     return { kind: 'objects', metrics: acc.result() };

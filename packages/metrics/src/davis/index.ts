@@ -27,6 +27,7 @@ export {
   type DavisSequenceOptions,
   type DavisSequenceResult,
   type DavisSequenceSummary,
+  expectSameSize,
   type FrameNames,
   MAX_PROPOSALS,
   type MatchedObject,

@@ -106,6 +106,20 @@ export interface DavisSequenceEvaluator {
   finish(): DavisSequenceResult;
 }
 
+/** A prediction must have the size of its GT frame (the reference asserts it); `InputError` naming `predName`. */
+export function expectSameSize(
+  gt: { readonly width: number; readonly height: number },
+  pred: { readonly width: number; readonly height: number },
+  predName: string,
+): void {
+  if (pred.width !== gt.width || pred.height !== gt.height) {
+    throw new InputError(
+      predName,
+      `size ${pred.width}×${pred.height} does not match the ground truth ${gt.width}×${gt.height}`,
+    );
+  }
+}
+
 /** Largest of `values` and 0 (no spread: sequences may be long). */
 function largest(values: readonly number[]): number {
   let max = 0;
@@ -160,12 +174,7 @@ export function createDavisSequenceEvaluator(options: DavisSequenceOptions): Dav
     if (pred.data.length !== pred.width * pred.height) {
       throw new InputError(predName, `has ${pred.data.length} labels, expected ${pred.width}×${pred.height}`);
     }
-    if (pred.width !== gt.width || pred.height !== gt.height) {
-      throw new InputError(
-        predName,
-        `size ${pred.width}×${pred.height} does not match the ground truth ${gt.width}×${gt.height}`,
-      );
-    }
+    expectSameSize(gt, pred, predName);
     if (frame === 0) {
       width = gt.width;
       height = gt.height;

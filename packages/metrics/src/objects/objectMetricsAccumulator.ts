@@ -1,4 +1,6 @@
 import { InputError, optimalAssignment } from '@slotmatch/core';
+import { forEachSegment, labelRuns } from '../davis/labelRuns.js';
+import type { FrameNames } from '../davis/sequenceEvaluator.js';
 import type { LabelArray } from '../png/decodePng.js';
 import { adjustedRandIndex } from './adjustedRandIndex.js';
 
@@ -94,16 +96,21 @@ export function createObjectMetricsAccumulator(options: ObjectMetricsOptions = {
   let size: { width: number; height: number } | undefined;
 
   return {
-    /** Add one frame: GT and predicted label maps of `width × height` pixels, row-major. */
-    addFrame(gt: LabelArray, pred: LabelArray, width: number, height: number): void {
+    /**
+     * Add one frame: GT and predicted label maps of `width × height` pixels, row-major. `names`
+     * (e.g. the files) name the maps in error messages.
+     */
+    addFrame(gt: LabelArray, pred: LabelArray, width: number, height: number, names: FrameNames = {}): void {
+      const gtName = names.gt ?? 'gt';
+      const predName = names.pred ?? 'pred';
       const n = width * height;
       if (gt.length !== n)
-        throw new InputError('gt', `has ${gt.length} labels, expected ${width}×${height} = ${n}`);
+        throw new InputError(gtName, `has ${gt.length} labels, expected ${width}×${height} = ${n}`);
       if (pred.length !== n)
-        throw new InputError('pred', `has ${pred.length} labels, expected ${width}×${height} = ${n}`);
+        throw new InputError(predName, `has ${pred.length} labels, expected ${width}×${height} = ${n}`);
       if (size && (size.width !== width || size.height !== height)) {
         throw new InputError(
-          'frame',
+          gtName,
           `size ${width}×${height} differs from the video's ${size.width}×${size.height}`,
         );
       }
@@ -111,14 +118,17 @@ export function createObjectMetricsAccumulator(options: ObjectMetricsOptions = {
       const joint = new Map<number, number>();
       const gtArea = new Map<number, number>();
       const predArea = new Map<number, number>();
-      for (let i = 0; i < n; i++) {
-        const p = pred[i]!;
-        if (p < 0 || p > 65535) throw new InputError('pred', `label ${p} at pixel ${i} is outside 0..65535`);
-        addTo(predArea, p, 1);
-        const g = gt[i]!;
-        if (g === 0 || g === voidLabel) continue;
-        addTo(gtArea, g, 1);
-        addTo(joint, g * 65536 + p, 1);
+      // Counts from the maps' runs (piecewise constant), not pixel by pixel.
+      const gtRuns = labelRuns(gt, width, height, gtName);
+      const predRuns = labelRuns(pred, width, height, predName);
+      for (let y = 0; y < height; y++) {
+        forEachSegment(gtRuns, y, predRuns, y, (x0, x1, g, p) => {
+          if (p > 65535) throw new InputError(predName, `label ${p} in row ${y} is outside 0..65535`);
+          addTo(predArea, p, x1 - x0);
+          if (g === 0 || g === voidLabel) return;
+          addTo(gtArea, g, x1 - x0);
+          addTo(joint, g * 65536 + p, x1 - x0);
+        });
       }
       frames.push({ joint, gtArea, predArea });
     },
