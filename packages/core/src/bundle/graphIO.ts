@@ -7,7 +7,8 @@
  *     next     features [B,P,D], init [B,K,S] → same as first
  *     (optional) reconstruction [B,P,D]
  *
- * with P = gridHeight·gridWidth. The batch axis is dynamic; symbolic or unknown dims are accepted.
+ * with P = gridHeight·gridWidth. The batch axis is dynamic (a graph exported with a static batch of 1
+ * is accepted and run one frame at a time); symbolic or unknown dims are accepted.
  * Works on an abstract signature, so core stays independent of the inference library.
  */
 import { InputError } from '../errors/index.js';
@@ -104,6 +105,12 @@ export function validateGraphIO(
     for (let i = 0; i < want.length; i++) {
       const a = t.dims[i];
       const e = want[i];
+      if (e === null && typeof a === 'number' && a > 1) {
+        throw new InputError(
+          subject,
+          `tensor "${t.name}" has a static batch axis of ${a} ${show(t.dims)}; the bundle format needs a dynamic batch axis (or 1)`,
+        );
+      }
       if (e === null || typeof a !== 'number' || a < 0) continue;
       if (a !== e) {
         throw new InputError(

@@ -115,6 +115,11 @@ describe('validateGraphIO', () => {
     );
     const rank = { ...s, inputs: [{ name: 'features', dims: [4, 3] }] };
     expect(() => validateGraphIO(m, 'first', rank, 'b/first.onnx')).toThrow(/rank 2/);
+    const staticBatch = { ...s, inputs: [{ name: 'features', dims: [4, 4, 3] }] };
+    expect(() => validateGraphIO(m, 'first', staticBatch, 'b/first.onnx')).toThrow(
+      /tensor "features" has a static batch axis of 4 \[4,4,3\]; the bundle format needs a dynamic batch axis/,
+    );
+    validateGraphIO(m, 'first', { ...s, inputs: [{ name: 'features', dims: [1, 4, 3] }] }, 'b/first.onnx');
     const typed = { ...s, inputs: [{ name: 'features', type: 'float16' }] };
     expect(() => validateGraphIO(m, 'first', typed, 'b/first.onnx')).toThrow(/float16/);
   });

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { bytesBundleSource } from '../bundle/bundleSource.js';
+import type { TensorInfo } from '../bundle/graphIO.js';
 import { InputError } from '../errors/index.js';
 import type { RgbFrame } from '../image/frame.js';
 import { FramePreprocessor } from '../image/preprocess.js';
 import { masksToLabelMap } from '../masks/upsampleMasks.js';
 import { labelMapAgreement, meanSlotCosine } from './agreement.js';
+import type { InferenceBackend } from './backend.js';
 import { ComparisonAccumulator, compareSegmenters } from './compare.js';
 import { FakeBackend, fakeBundle, tinyManifest } from './fakeBackend.testkit.js';
 import { loadModel } from './loadModel.js';
@@ -127,6 +129,27 @@ describe('Segmenter', () => {
     const one = await run(1);
     expect(await run(3)).toEqual(one);
     expect(await run(16)).toEqual(one);
+  });
+
+  it('runs an encoder exported with a static batch of 1 one frame at a time', async () => {
+    const fake = new FakeBackend();
+    const staticBatch: InferenceBackend = {
+      name: 'fake-static-batch',
+      async createSession(model, subject) {
+        const session = await fake.createSession(model, subject);
+        const fix = (ts: readonly TensorInfo[]) =>
+          ts.map((t) => ({ ...t, dims: t.dims?.map((d, i) => (i === 0 ? 1 : d)) }));
+        return {
+          ...session,
+          signature: { inputs: fix(session.signature.inputs), outputs: fix(session.signature.outputs) },
+        };
+      },
+    };
+    const seg = new Segmenter(await loadModel(fakeBundle(), staticBatch));
+    const frames = [0, 1, 2].map((i) => frame(i));
+    expect(await collect(seg.segment(frames, { batchSize: 4 }))).toHaveLength(3);
+    const encoderBatches = fake.calls.filter((c) => c.kind === 'encoder').map((c) => c.feeds.pixels!.dims[0]);
+    expect(encoderBatches).toEqual([1, 1, 1]);
   });
 
   it('pulls at most one batch ahead of the consumer (bounded memory)', async () => {

@@ -103,10 +103,13 @@ export class Segmenter {
   ): AsyncGenerator<FrameResult, void, undefined> {
     if (this.disposed) throw new InputError(this.model.source, 'the segmenter has been disposed');
     const opts = { ...this.defaults, ...options };
-    const batchSize = opts.batchSize ?? 4;
-    if (!Number.isInteger(batchSize) || batchSize <= 0) {
-      throw new InputError('batchSize', `must be a positive integer, got ${batchSize}`);
+    const requested = opts.batchSize ?? 4;
+    if (!Number.isInteger(requested) || requested <= 0) {
+      throw new InputError('batchSize', `must be a positive integer, got ${requested}`);
     }
+    // An encoder exported with a static batch axis of 1 runs one frame at a time.
+    const pixels = this.model.sessions.encoder.signature.inputs.find((t) => t.name === 'pixels');
+    const batchSize = pixels?.dims?.[0] === 1 ? 1 : requested;
     if (
       frames === null ||
       typeof frames !== 'object' ||
