@@ -16,6 +16,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { gemmBackend } from '@slotmatch/core';
 import * as L from '@slotmatch/losses';
 
 const { values } = parseArgs({
@@ -223,7 +224,7 @@ async function startTorch() {
 const torch = await startTorch();
 console.log(
   `@slotmatch/losses bench — forward+backward, best of ≥ ${minSeconds} s per side, ${rounds} interleaved rounds; ` +
-    `node ${process.version}; torch ${torch?.version ?? '—'} ${torchDtype}, 1 thread\n`,
+    `node ${process.version} (gemm: ${gemmBackend()}); torch ${torch?.version ?? '—'} ${torchDtype}, 1 thread\n`,
 );
 const rows = [];
 for (const c of cases) {
