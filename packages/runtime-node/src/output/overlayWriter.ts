@@ -1,7 +1,8 @@
 /**
  * Overlay video/GIF writer: each frame is coloured by its label map (core `overlayLabels`, VOC
  * palette, α = 0.5) and piped as raw RGB24 into ffmpeg's stdin, which encodes it — `.gif` with a
- * generated palette (palettegen/paletteuse), `.mp4` as H.264 yuv420p (sizes rounded down to even),
+ * palette generated per frame (palettegen `stats_mode=single`, paletteuse `new=1`: streamed, where
+ * a palette for the whole video would make ffmpeg hold every frame), `.mp4` as H.264 yuv420p (sizes rounded down to even),
  * anything else with ffmpeg's default for the extension. Writes respect the pipe's backpressure.
  */
 import { spawn } from 'node:child_process';
@@ -28,7 +29,12 @@ export function overlayFormat(name: string): { format: string; codec: string[] }
   if (ext === '.gif') {
     return {
       format: 'gif',
-      codec: ['-vf', 'split[a][b];[a]palettegen=reserve_transparent=0[p];[b][p]paletteuse', '-loop', '0'],
+      codec: [
+        '-vf',
+        'split[a][b];[a]palettegen=stats_mode=single:reserve_transparent=0[p];[b][p]paletteuse=new=1',
+        '-loop',
+        '0',
+      ],
     };
   }
   const video: Record<string, string> = { '.mp4': 'mp4', '.mov': 'mov', '.mkv': 'matroska' };
