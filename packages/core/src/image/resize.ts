@@ -64,6 +64,17 @@ export function resampleAxis(
         const w1 = weight[t + 1]!;
         const w2 = weight[t + 2]!;
         const w3 = weight[t + 3]!;
+        if (inner === 3) {
+          // Interleaved RGB (the pre-processing's x pass): the three channels of each tap at once.
+          const s1 = sis;
+          const s2 = 2 * sis;
+          dst[d] = (w0 * src[a]! + w1 * src[b]! + w2 * src[c]! + w3 * src[e]!) * m + c0;
+          dst[d + dis] =
+            (w0 * src[a + s1]! + w1 * src[b + s1]! + w2 * src[c + s1]! + w3 * src[e + s1]!) * m + c0;
+          dst[d + 2 * dis] =
+            (w0 * src[a + s2]! + w1 * src[b + s2]! + w2 * src[c + s2]! + w3 * src[e + s2]!) * m + c0;
+          continue;
+        }
         for (let i = 0; i < inner; i++) {
           const si = i * sis;
           dst[d + i * dis] =
