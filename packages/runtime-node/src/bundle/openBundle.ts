@@ -1,7 +1,9 @@
 /**
  * One entry point for every place a bundle can come from: an http(s) URL (downloaded once into
- * the file cache), in-memory bytes (`{ "model.json": …, "encoder.onnx": … }`), or a folder path.
+ * the file cache), in-memory bytes (`{ "model.json": …, "encoder.onnx": … }`), or a folder (a path
+ * or a `file:` URL).
  */
+import { fileURLToPath } from 'node:url';
 import { type BundleSource, bytesBundleSource } from '@slotmatch/core';
 import { folderBundleSource } from './folderSource.js';
 import { type UrlSourceOptions, urlBundleSource } from './urlSource.js';
@@ -28,7 +30,12 @@ export async function openBundle(
   options: UrlSourceOptions = {},
 ): Promise<BundleSource> {
   if (isSource(location)) return location;
-  if (location instanceof URL) return urlBundleSource(location.href, options);
+  if (location instanceof URL || (typeof location === 'string' && /^file:/i.test(location))) {
+    const url = new URL(location);
+    return url.protocol === 'file:'
+      ? folderBundleSource(fileURLToPath(url))
+      : urlBundleSource(url.href, options);
+  }
   if (typeof location === 'string') {
     return /^https?:\/\//i.test(location) ? urlBundleSource(location, options) : folderBundleSource(location);
   }

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSegmenter } from '../segmenter.js';
 import { openBundle } from './openBundle.js';
@@ -68,5 +68,8 @@ describe('URL bundles with a file cache', () => {
     expect(seg.model.source).toBe('bytes');
     await seg.dispose();
     expect((await openBundle('https://example.com/b')).name).toBe('https://example.com/b');
+    const fromFileUrl = await loadSegmenter(pathToFileURL(mini), { device: 'cpu' });
+    expect(fromFileUrl.model.source).toBe(mini);
+    await fromFileUrl.dispose();
   });
 });
