@@ -60,6 +60,9 @@ describe('sinkhorn', () => {
       'muS: value 1 is -1',
     );
     expect(() => sinkhorn(t([1, 1], [2]), t([1, 1], [2]), t([0, 0], [2]))).toThrow('cost: expected');
+    expect(() =>
+      sinkhorn(t([1, 1, 0, 0], [2, 2]), t([1, 1, 1, 1], [2, 2]), t(new Array(8).fill(0), [2, 2, 2])),
+    ).toThrow('muS: marginal 1 sums to 0 (expected a positive sum)');
     expect(() => sinkhorn(t([1, 1], [2]), t([1, 1], [2]), t([0, 0, 0, 0], [2, 2]), { eps: 0 })).toThrow(
       'options.eps: must be > 0',
     );

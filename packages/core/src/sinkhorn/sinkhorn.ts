@@ -101,8 +101,8 @@ export function sinkhorn(
   expectFinite('muS', muS.data);
   expectFinite('muT', muT.data);
   expectFinite('cost', cost.data);
-  checkMarginal('muS', muS.data);
-  checkMarginal('muT', muT.data);
+  checkMarginal('muS', muS.data, sizes.N!);
+  checkMarginal('muT', muT.data, sizes.M!);
   const eps = options.eps ?? 0.05;
   const iterations = options.iterations ?? 3;
   if (!(eps > 0)) throw new InputError('options.eps', `must be > 0, got ${eps}`);
@@ -124,8 +124,16 @@ export function sinkhorn(
   return { data: out, dims: [...cost.dims] };
 }
 
-function checkMarginal(name: string, data: FloatArray): void {
-  for (let i = 0; i < data.length; i++) {
-    if (data[i]! < 0) throw new InputError(name, `value ${i} is ${data[i]} (marginals must be non-negative)`);
+/** Non-negative values with a positive sum in every block of `length` (one marginal per batch entry). */
+function checkMarginal(name: string, data: FloatArray, length: number): void {
+  for (let start = 0; start < data.length; start += length) {
+    let sum = 0;
+    for (let i = start; i < start + length; i++) {
+      if (data[i]! < 0)
+        throw new InputError(name, `value ${i} is ${data[i]} (marginals must be non-negative)`);
+      sum += data[i]!;
+    }
+    if (!(sum > 0))
+      throw new InputError(name, `marginal ${start / length} sums to ${sum} (expected a positive sum)`);
   }
 }
