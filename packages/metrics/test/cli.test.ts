@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,8 +21,14 @@ import { encodePalettePng, pngChunk } from '../src/png/encodePalettePng.js';
 const pkg = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(pkg, 'dist', 'cli.js');
 
+/** Build dist/ when it is missing or older than a source file. */
 function buildIfNeeded(): void {
-  if (!existsSync(cli) || !existsSync(join(pkg, 'dist', 'worker.js'))) {
+  const built = (f: string) =>
+    existsSync(join(pkg, 'dist', f)) ? statSync(join(pkg, 'dist', f)).mtimeMs : 0;
+  const newestSource = readdirSync(join(pkg, 'src'), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .reduce((t, e) => Math.max(t, statSync(join(e.parentPath, e.name)).mtimeMs), 0);
+  if (Math.min(built('cli.js'), built('worker.js')) < newestSource) {
     execFileSync('npx', ['tsdown'], { cwd: pkg, stdio: 'ignore' });
   }
 }

@@ -20,10 +20,11 @@ export type JobOutcome =
 
 /**
  * Evaluate one sequence streaming its frames: each GT/prediction pair is decoded, fed to the
- * frame-at-a-time evaluator and dropped, so memory does not grow with the video's length.
- * `onFrame` is called after every frame (progress).
+ * frame-at-a-time evaluator and dropped, so memory does not grow with the video's length. The
+ * generator yields after every frame (progress, and turns of the event loop on the main thread)
+ * and returns the outcome.
  */
-export function evaluateJob(job: SequenceJob, onFrame: () => void = () => {}): JobOutcome {
+export function* evaluateJob(job: SequenceJob): Generator<void, JobOutcome, void> {
   if (job.task === 'objects') {
     const acc = createObjectMetricsAccumulator();
     for (const f of job.frames) {
@@ -33,7 +34,7 @@ export function evaluateJob(job: SequenceJob, onFrame: () => void = () => {}): J
       const pred = readLabelPng(predPath);
       expectSameSize(gt, pred, predPath);
       acc.addFrame(gt.data, pred.data, gt.width, gt.height, { gt: gtPath, pred: predPath });
-      onFrame();
+      yield;
     }
     return { kind: 'objects', metrics: acc.result() };
   }
@@ -42,8 +43,18 @@ export function evaluateJob(job: SequenceJob, onFrame: () => void = () => {}): J
     const gtPath = join(job.gtDir, f);
     const predPath = join(job.predDir, f);
     evaluator.addFrame(readLabelPng(gtPath), readLabelPng(predPath), { gt: gtPath, pred: predPath });
-    onFrame();
+    yield;
   }
   const { objects, summary } = evaluator.finish();
   return { kind: 'davis', objects, summary };
+}
+
+/** Run {@link evaluateJob} to the end in one go, calling `onFrame` after every frame. */
+export function runJobSync(job: SequenceJob, onFrame: () => void): JobOutcome {
+  const frames = evaluateJob(job);
+  for (;;) {
+    const step = frames.next();
+    if (step.done) return step.value;
+    onFrame();
+  }
 }

@@ -2,7 +2,7 @@ import { builtinModules, createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '@slotmatch/core';
-import { evaluateJob, type JobOutcome, type SequenceJob } from './evaluateJob.js';
+import { evaluateJob, type JobOutcome, runJobSync, type SequenceJob } from './evaluateJob.js';
 
 /**
  * Start one evaluation worker. From the build (`dist/`), the worker is the bundled `worker.js`
@@ -35,10 +35,11 @@ type WorkerMessage =
   | { type: 'error'; message: string; subject?: string; rule?: string };
 
 /**
- * Evaluate `jobs` on `threads` worker threads (in this thread when `threads` ≤ 1 or there is one
- * job). Results come back in the order of `jobs`. On a failure no further job starts, the running
- * ones finish, and the error of the earliest failing job is thrown — the same error a sequential
- * run would give, since every job before it has been run.
+ * Evaluate `jobs` on `threads` threads: this one and `threads − 1` workers, each taking the next
+ * job when it is free (this thread yields to the event loop after every frame, so the workers'
+ * messages flow). Results come back in the order of `jobs`. On a failure no further job starts, the
+ * running ones finish, and the error of the earliest failing job is thrown — the same error a
+ * sequential run would give, since every job before it has been run.
  */
 export async function runJobs(
   jobs: readonly SequenceJob[],
@@ -46,51 +47,69 @@ export async function runJobs(
   onFrame: () => void,
 ): Promise<JobOutcome[]> {
   const count = Math.min(threads, jobs.length);
-  if (count <= 1) return jobs.map((job) => evaluateJob(job, onFrame));
+  if (count <= 1) return jobs.map((job) => runJobSync(job, onFrame));
   const outcomes: JobOutcome[] = new Array(jobs.length);
   const errors = new Map<number, Error>();
   let next = 0;
-  const workers = Array.from({ length: count }, startWorker);
+  let stopped = false; // a worker failed: this thread stops too
+  const take = () => (!stopped && next < jobs.length && errors.size === 0 ? next++ : -1);
+
+  const here = async () => {
+    for (let n = take(); n >= 0; n = take()) {
+      try {
+        const frames = evaluateJob(jobs[n]!);
+        for (let step = frames.next(); !stopped; step = frames.next()) {
+          if (step.done) {
+            outcomes[n] = step.value;
+            break;
+          }
+          onFrame();
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      } catch (e) {
+        errors.set(n, e as Error);
+      }
+    }
+  };
+
+  const inWorker = (worker: Worker) =>
+    new Promise<void>((resolve, reject) => {
+      let current = -1;
+      const dispatch = () => {
+        current = take();
+        if (current < 0) resolve();
+        else worker.postMessage(jobs[current]);
+      };
+      worker.on('message', (m: WorkerMessage) => {
+        if (m.type === 'frame') {
+          onFrame();
+          return;
+        }
+        if (m.type === 'done') outcomes[current] = m.outcome;
+        else {
+          errors.set(
+            current,
+            m.subject !== undefined && m.rule !== undefined
+              ? new InputError(m.subject, m.rule)
+              : new Error(m.message),
+          );
+        }
+        dispatch();
+      });
+      worker.on('error', reject);
+      worker.on('exit', (code) => {
+        if (current >= 0 && outcomes[current] === undefined && !errors.has(current)) {
+          reject(new Error(`evaluation worker stopped (exit code ${code})`));
+        }
+      });
+      dispatch();
+    });
+
+  const workers = Array.from({ length: count - 1 }, startWorker);
   try {
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            let current = -1;
-            const dispatch = () => {
-              if (next >= jobs.length || errors.size > 0) {
-                resolve();
-                return;
-              }
-              current = next++;
-              worker.postMessage(jobs[current]);
-            };
-            worker.on('message', (m: WorkerMessage) => {
-              if (m.type === 'frame') onFrame();
-              else {
-                if (m.type === 'done') outcomes[current] = m.outcome;
-                else {
-                  errors.set(
-                    current,
-                    m.subject !== undefined && m.rule !== undefined
-                      ? new InputError(m.subject, m.rule)
-                      : new Error(m.message),
-                  );
-                }
-                dispatch();
-              }
-            });
-            worker.on('error', reject);
-            worker.on('exit', (code) => {
-              if (current < jobs.length && outcomes[current] === undefined && !errors.has(current)) {
-                reject(new Error(`evaluation worker stopped (exit code ${code})`));
-              }
-            });
-            dispatch();
-          }),
-      ),
-    );
+    await Promise.all([...workers.map(inWorker), here()]);
   } finally {
+    stopped = true;
     await Promise.all(workers.map((w) => w.terminate()));
   }
   if (errors.size > 0) throw errors.get(Math.min(...errors.keys()))!;

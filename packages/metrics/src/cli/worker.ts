@@ -5,13 +5,13 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { InputError } from '@slotmatch/core';
-import { evaluateJob, type SequenceJob } from './evaluateJob.js';
+import { runJobSync, type SequenceJob } from './evaluateJob.js';
 
 const port = parentPort;
 if (!port) throw new Error('slotmatch-eval worker: must run in a worker thread');
 port.on('message', (job: SequenceJob) => {
   try {
-    const outcome = evaluateJob(job, () => port.postMessage({ type: 'frame' }));
+    const outcome = runJobSync(job, () => port.postMessage({ type: 'frame' }));
     port.postMessage({ type: 'done', outcome });
   } catch (e) {
     const error = e as Error;
