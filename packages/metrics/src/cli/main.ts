@@ -12,7 +12,7 @@ const USAGE = `usage:
   slotmatch-eval davis --gt DIR --pred DIR --task semi|unsupervised [--sequences a,b] [--json FILE] [--csv-dir DIR] [--jobs N]
   slotmatch-eval objects --gt DIR --pred DIR [--sequences a,b] [--json FILE] [--jobs N]
 Masks: DAVIS layout <root>/<sequence>/<frame>.png, palette or grey PNG; GT 0 = background, 255 = void.
-Sequences run in parallel on N worker threads (default: all cores); a progress bar shows on a terminal.`;
+Sequences run in parallel on N threads (default: all cores); a progress bar shows on a terminal.`;
 
 type Values = Record<string, string | undefined>;
 
