@@ -86,6 +86,32 @@ describe('LabelMapper', () => {
     );
   });
 
+  it('equals argmax of the upsampled masks on quantised (tied), near-tied and tiny masks at large output sizes', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 1, max: 90 }),
+        fc.constantFrom('quantised', 'near-tie', 'tiny'),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 288, maxLength: 288 }),
+        (k, h, w, oh, ow, kind, u) => {
+          const masks = Float32Array.from({ length: k * h * w }, (_, i) =>
+            kind === 'quantised'
+              ? Math.round(u[i]! * 4) / 4
+              : kind === 'near-tie'
+                ? 0.5 + 1e-7 * u[i]!
+                : 1e-6 * u[i]!,
+          );
+          const expected = Array.from(argmaxSlots(upsampleMasks(masks, k, h, w, oh, ow), k, 1));
+          expect(Array.from(new LabelMapper(k, h, w, 1).run(masks, oh, ow))).toEqual(expected);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('rejects non-finite masks and impossible label ranges, naming the slot', () => {
     const masks = new Float32Array(2 * 2 * 2);
     masks[5] = Number.NaN;

@@ -5,7 +5,7 @@
  */
 import { InputError } from '../errors/index.js';
 import { bilinearTable, type ResampleTable } from '../image/bicubicKernel.js';
-import { resampleAxis, resizeBilinear } from '../image/resize.js';
+import { resizeBilinear } from '../image/resize.js';
 
 function checkGrid(masks: ArrayLike<number>, slots: number, height: number, width: number): void {
   for (const [name, v] of [
@@ -47,9 +47,12 @@ export function upsampleMasks(
  * by more than ε = 1e-6·(1 + max|m|), then up_j − up_k = Σ_c λ_c (m_j[c] − m_k[c]) > ε, far above
  * the float32 rounding of up, so k can win nowhere in the cell. Each cell keeps the slots that no
  * corner's leader rules out this way, in slot order; the pixels of a cell that keeps one slot are
- * filled with it as a run, the others evaluate up_k (x pass then y pass, rounded as
- * `upsampleMasks`) for the kept slots only. Inside objects cells keep one slot; only cells on
- * object boundaries pay for a (short) argmax.
+ * filled with it as a run. In a cell that keeps several, each kept slot is, along an output row, a
+ * line in the column weight λ: up_j = (1 − λ)·a_j + λ·b_j. At a pixel whose leader is ahead of
+ * every other kept slot by more than ε, the leader keeps that lead up to the λ where the first line
+ * comes within ε (solved in closed form), and that run of pixels is filled at once; only pixels
+ * within ε of a tie evaluate up_k as `upsampleMasks` does (x pass, y pass, float32) for the kept
+ * slots. So the cost per row is a few line evaluations per boundary cell, not K per pixel.
  * Tables and scratch are kept for the last frame size, so a video pays for them once.
  */
 export class LabelMapper {
@@ -64,8 +67,9 @@ export class LabelMapper {
   private readonly kept: Uint8Array;
   /** First output column of each grid column's cells (w + 1 entries) for the current width. */
   private colStart = new Int32Array(0);
-  /** x pass of the masks, slot-minor [h, outW, K], so a pixel's kept slots are adjacent. */
-  private tmp = new Float64Array(0);
+  /** Per kept slot of the current cell row: its value at the cell's left (a) and right (b) columns. */
+  private readonly lineA: Float64Array;
+  private readonly lineB: Float64Array;
 
   constructor(slots: number, height: number, width: number, offset = 0) {
     checkGrid({ length: slots * height * width }, slots, height, width);
@@ -81,6 +85,8 @@ export class LabelMapper {
     this.offset = offset;
     this.keptCount = new Uint16Array(height * width);
     this.kept = new Uint8Array(height * width * slots);
+    this.lineA = new Float64Array(slots);
+    this.lineB = new Float64Array(slots);
   }
 
   /** The label map [outH, outW] of `masks` [K, h, w] (rule in the class comment), into `out` when given. */
@@ -118,7 +124,6 @@ export class LabelMapper {
     // The slots each cell keeps (pruning rule in the class comment).
     const eps = 1e-6 * (1 + scale);
     const corners = [0, 0, 0, 0];
-    let mixed = false;
     const leaders = [0, 0, 0, 0];
     for (let r = 0; r < h; r++) {
       const r1 = Math.min(r + 1, h - 1);
@@ -146,54 +151,81 @@ export class LabelMapper {
           if (!ruledOut) kept[cell * k + count++] = j;
         }
         keptCount[cell] = count;
-        if (count > 1) mixed = true;
       }
     }
 
-    // x pass (only needed when some cell keeps several slots), slot-minor: tmp[(r·outW + x)·K + j].
     const ow = outWidth;
-    if (mixed) {
-      if (this.tmp.length < h * ow * k) this.tmp = new Float64Array(h * ow * k);
-      resampleAxis(masks, { outer: h, outerStride: w, step: 1, inner: k, innerStride: n }, cols, this.tmp, {
-        outerStride: ow * k,
-        step: k,
-        innerStride: 1,
-      });
-    }
-    const tmp = this.tmp;
-
+    const a = this.lineA;
+    const b = this.lineB;
     for (let y = 0; y < outHeight; y++) {
-      const r0 = rows.index[2 * y]!;
-      const a0 = r0 * ow;
-      const a1 = rows.index[2 * y + 1]! * ow;
+      const r0 = rows.index[2 * y]! * w;
+      const r1 = rows.index[2 * y + 1]! * w;
       const wy0 = rows.weight[2 * y]!;
       const wy1 = rows.weight[2 * y + 1]!;
       const row = y * ow;
       for (let c = 0; c < w; c++) {
-        const cell = r0 * w + c;
+        const cell = r0 + c;
         const count = keptCount[cell]!;
         const first = cell * k;
-        const x0 = colStart[c]!;
+        let x = colStart[c]!;
         const x1 = colStart[c + 1]!;
         if (count === 1) {
-          labels.fill(kept[first]! + offset, row + x0, row + x1);
+          const label = kept[first]! + offset;
+          for (let i = row + x; i < row + x1; i++) labels[i] = label;
           continue;
         }
-        for (let x = x0; x < x1; x++) {
-          const top = (a0 + x) * k;
-          const bottom = (a1 + x) * k;
-          let best = Number.NEGATIVE_INFINITY;
-          let arg = 0;
-          for (let i = 0; i < count; i++) {
-            const j = kept[first + i]!;
-            // The y pass, rounded to float32 as upsampleMasks does.
-            const v = Math.fround(wy0 * tmp[top + j]! + wy1 * tmp[bottom + j]!);
-            if (v > best) {
-              best = v;
-              arg = j;
-            }
+        // Along this row of the cell every kept slot is a line in λ (the x weight of column c + 1):
+        // up_j = (1 − λ)·a_j + λ·b_j.
+        const c1 = Math.min(c + 1, w - 1);
+        for (let i = 0; i < count; i++) {
+          const base = kept[first + i]! * n;
+          a[i] = wy0 * masks[base + r0 + c]! + wy1 * masks[base + r1 + c]!;
+          b[i] = wy0 * masks[base + r0 + c1]! + wy1 * masks[base + r1 + c1]!;
+        }
+        while (x < x1) {
+          const lambda = cols.weight[2 * x + 1]!;
+          let lead = 0;
+          let top = a[0]! + lambda * (b[0]! - a[0]!);
+          let second = Number.NEGATIVE_INFINITY;
+          for (let i = 1; i < count; i++) {
+            const v = a[i]! + lambda * (b[i]! - a[i]!);
+            if (v > top) {
+              second = top;
+              top = v;
+              lead = i;
+            } else if (v > second) second = v;
           }
-          labels[row + x] = arg + offset;
+          if (top - second <= eps) {
+            // Near a tie: the value upsampleMasks computes (x pass, then y pass, float32), slot order.
+            const wx0 = cols.weight[2 * x]!;
+            const wx1 = cols.weight[2 * x + 1]!;
+            let best = Number.NEGATIVE_INFINITY;
+            let arg = 0;
+            for (let i = 0; i < count; i++) {
+              const j = kept[first + i]!;
+              const base = j * n;
+              const upper = wx0 * masks[base + r0 + c]! + wx1 * masks[base + r0 + c1]!;
+              const lower = wx0 * masks[base + r1 + c]! + wx1 * masks[base + r1 + c1]!;
+              const v = Math.fround(wy0 * upper + wy1 * lower);
+              if (v > best) {
+                best = v;
+                arg = j;
+              }
+            }
+            labels[row + x++] = arg + offset;
+            continue;
+          }
+          // The leader keeps a margin > ε over slot i while (a_L − a_i) + λ·s_i > ε, s_i the slope
+          // difference: up to λ < (ε − (a_L − a_i)) / s_i when s_i < 0, for ever otherwise.
+          const slope = b[lead]! - a[lead]!;
+          let end = Number.POSITIVE_INFINITY;
+          for (let i = 0; i < count; i++) {
+            const s = slope - (b[i]! - a[i]!);
+            if (i !== lead && s < 0) end = Math.min(end, (eps - (a[lead]! - a[i]!)) / s);
+          }
+          const label = kept[first + lead]! + offset;
+          do labels[row + x++] = label;
+          while (x < x1 && cols.weight[2 * x + 1]! < end);
         }
       }
     }
