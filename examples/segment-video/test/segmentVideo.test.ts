@@ -191,4 +191,35 @@ describe('segment-video', () => {
       });
     }
   });
+
+  // The command-line wrapper, through the built file (npm run build / turbo builds it before the
+  // full test run; from sources alone the library above is the same code).
+  const cli = resolve(here, '..', 'dist', 'main.js');
+  it.skipIf(!existsSync(cli))(
+    'the CLI prints the summary, and on bad input exits 1 with no output',
+    async () => {
+      const out = join(root, 'cli', 'ok');
+      const ok = spawnSync(
+        process.execPath,
+        [cli, folder, '--model', student, '--out', out, '--overlay', 'none'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(ok.status, ok.stderr).toBe(0);
+      expect(ok.stdout).toMatch(/^model {6}tiny-student \(student, 23209 parameters\) on cpu$/m);
+      expect(ok.stdout).toMatch(/^slots {6}4 slots, \d used/m);
+      await expectMasks(out, FRAMES, 4);
+      const bad = join(root, 'cli', 'bad');
+      const r = spawnSync(process.execPath, [cli, join(root, 'nope.mp4'), '--model', student, '--out', bad], {
+        encoding: 'utf8',
+      });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/^segment-video: .*nope\.mp4: input video or frame folder does not exist$/m);
+      expect(existsSync(bad)).toBe(false);
+      const usage = spawnSync(process.execPath, [cli, folder], { encoding: 'utf8' });
+      expect(usage.status).toBe(1);
+      expect(usage.stderr).toMatch(/--model and --out are required/);
+    },
+  );
 });
