@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { boundaryF, boundaryMap } from './boundaryF.js';
-import { countWithinDisk, indexBoundary } from './boundaryMatch.js';
+import { indexBoundaries, matchBoundaries } from './boundaryMatch.js';
 import { dilateDisk, diskSpans } from './dilateDisk.js';
 import { combineRuns, labelRuns, runBoundaryPixels } from './labelRuns.js';
 import { regionJ } from './regionJ.js';
@@ -135,28 +135,39 @@ describe('disk dilation', () => {
     );
   });
 
-  it('countWithinDisk counts exactly the pixels inside the painted dilation', () => {
+  it('matchBoundaries counts, for every pair of labels, exactly the pixels inside the painted dilation', () => {
     fc.assert(
-      fc.property(labelMaps, fc.integer({ min: 0, max: 6 }), ({ w, h, data }, r) => {
-        const list = (k: number) => {
-          const out: number[] = [];
-          data.forEach((v, i) => {
-            if (v === k) out.push(i);
+      fc.property(labelMaps, labelMaps, fc.integer({ min: 0, max: 6 }), (a, b, r) => {
+        const { w, h } = a;
+        // B: the second map cropped/padded to A's size.
+        const other = Int32Array.from({ length: w * h }, (_, i) => {
+          const x = i % w;
+          const y = Math.floor(i / w);
+          return x < b.w && y < b.h ? b.data[y * b.w + x]! : 0;
+        });
+        const lists = (data: Int32Array, labels: number) =>
+          Array.from({ length: labels }, (_, k) => {
+            const out: number[] = [];
+            data.forEach((v, i) => {
+              if (v === k + 1) out.push(i);
+            });
+            return out;
           });
-          return out;
-        };
-        const a = list(1);
-        const b = list(2);
-        const dilated = naiveDilate(
-          Uint8Array.from(data, (v) => (v === 2 ? 1 : 0)),
-          w,
-          h,
-          r,
-        );
-        const want = a.filter((i) => dilated[i]).length;
-        expect(countWithinDisk(indexBoundary(a, w, h), indexBoundary(b, w, h), diskSpans(r))).toBe(want);
+        const la = lists(a.data, a.labels + 1);
+        const lb = lists(other, b.labels + 1);
+        const got = matchBoundaries(indexBoundaries(la, w, h), indexBoundaries(lb, w, h), diskSpans(r));
+        la.forEach((pa, i) => {
+          lb.forEach((pb, k) => {
+            const mask = new Uint8Array(w * h);
+            for (const p of pb) mask[p] = 1;
+            const dilated = naiveDilate(mask, w, h, r);
+            expect(got[i * lb.length + k], `labels ${i + 1}, ${k + 1}`).toBe(
+              pa.filter((p) => dilated[p]).length,
+            );
+          });
+        });
       }),
-      { numRuns: 500 },
+      { numRuns: 400 },
     );
   });
 

@@ -2,7 +2,7 @@
  * DAVIS boundary measure F, as davis2017-evaluation `metrics.f_measure` computes it
  * (`../shared/spec/METRICS.md`, "F (boundary) per frame").
  */
-import { countWithinDisk, indexBoundary } from './boundaryMatch.js';
+import { indexBoundaries, matchBoundaries } from './boundaryMatch.js';
 import { diskSpans } from './dilateDisk.js';
 import { labelRuns, runBoundaryPixels } from './labelRuns.js';
 
@@ -53,7 +53,7 @@ export function fMeasure(fMatch: number, nf: number, gMatch: number, ng: number)
 /**
  * F for one frame of binary masks (nonzero = inside): boundaries (seg2bmap) of the prediction and
  * GT masks after setting void pixels to background, matched within the disk of radius
- * {@link boundaryRadius} ({@link countWithinDisk}), combined by {@link fMeasure}.
+ * {@link boundaryRadius} ({@link matchBoundaries}), combined by {@link fMeasure}.
  */
 export function boundaryF(
   pred: Uint8Array,
@@ -65,7 +65,7 @@ export function boundaryF(
   const fb = maskBoundary(pred, width, height, voidMask);
   const gb = maskBoundary(gt, width, height, voidMask);
   const spans = diskSpans(boundaryRadius(width, height));
-  const f = indexBoundary(fb, width, height);
-  const g = indexBoundary(gb, width, height);
-  return fMeasure(countWithinDisk(f, g, spans), f.count, countWithinDisk(g, f, spans), g.count);
+  const f = indexBoundaries([fb], width, height);
+  const g = indexBoundaries([gb], width, height);
+  return fMeasure(matchBoundaries(f, g, spans)[0]!, fb.length, matchBoundaries(g, f, spans)[0]!, gb.length);
 }

@@ -1,6 +1,6 @@
 export type { LabelArray, LabelMap } from '../png/decodePng.js';
 export { boundaryF, boundaryMap, boundaryRadius, fMeasure } from './boundaryF.js';
-export { type BoundaryIndex, countWithinDisk, indexBoundary } from './boundaryMatch.js';
+export { indexBoundaries, type LabelledBoundaries, matchBoundaries } from './boundaryMatch.js';
 export { dilateDisk, dilateInto, diskSpans } from './dilateDisk.js';
 export {
   evaluateDavisSequence,

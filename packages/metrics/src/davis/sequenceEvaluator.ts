@@ -1,7 +1,7 @@
 import { InputError, optimalAssignment } from '@slotmatch/core';
 import type { LabelMap } from '../png/decodePng.js';
 import { boundaryRadius, fMeasure } from './boundaryF.js';
-import { countWithinDisk, indexBoundary } from './boundaryMatch.js';
+import { indexBoundaries, matchBoundaries } from './boundaryMatch.js';
 import { diskSpans } from './dilateDisk.js';
 import {
   combineRuns,
@@ -148,7 +148,7 @@ function statistics(values: number[], decayMode: 'reference' | 'exact' | undefin
  *
  * Each frame costs one pass over each label map (run-length encoding, {@link labelRuns}); the
  * contingency counts and every mask's boundary come from the runs ({@link runBoundaryPixels}), and
- * the boundary matches of each pair from distance queries ({@link countWithinDisk}).
+ * the boundary matches of all pairs from one sweep of distance queries ({@link matchBoundaries}).
  */
 export function createDavisSequenceEvaluator(options: DavisSequenceOptions): DavisSequenceEvaluator {
   const semi = options.protocol === 'semi';
@@ -273,18 +273,23 @@ export function createDavisSequenceEvaluator(options: DavisSequenceOptions): Dav
       : predRuns;
     const gb = runBoundaryPixels(gtRuns, objects);
     const pb = runBoundaryPixels(predForBoundary, predRows);
-    const gIndex = gb.map((pixels) => indexBoundary(pixels, width, height));
-    const pIndex = pb.map((pixels) => indexBoundary(pixels, width, height));
+    const gIndex = indexBoundaries(gb, width, height);
+    const pIndex = indexBoundaries(pb, width, height);
+    const fMatch = matchBoundaries(pIndex, gIndex, spans); // [p − 1][g − 1] = |pb ∧ dil(gb)|
+    const gMatch = matchBoundaries(gIndex, pIndex, spans); // [g − 1][p − 1] = |gb ∧ dil(pb)|
     const pair = (p: number, g: number): [number, number] => {
       const inter = p <= predRows ? counts[p * cols + g]! : 0;
       const areaP = p <= predRows ? predArea[p]! : 0;
       const j = jaccard(inter, gtArea[g]! + areaP - inter);
-      const gi = gIndex[g - 1]!;
-      const pi = p <= predRows ? pIndex[p - 1]! : null;
-      if (!pi || pi.count === 0 || gi.count === 0) return [j, fMeasure(0, pi?.count ?? 0, 0, gi.count)];
-      const fMatch = countWithinDisk(pi, gi, spans);
-      const gMatch = countWithinDisk(gi, pi, spans);
-      return [j, fMeasure(fMatch, pi.count, gMatch, gi.count)];
+      const ng = gIndex.count[g - 1]!;
+      if (p > predRows) return [j, fMeasure(0, 0, 0, ng)];
+      const f = fMeasure(
+        fMatch[(p - 1) * objects + g - 1]!,
+        pIndex.count[p - 1]!,
+        gMatch[(g - 1) * predRows + p - 1]!,
+        ng,
+      );
+      return [j, f];
     };
     const J = new Float64Array(semi ? objects : rowsStored * objects);
     const F = new Float64Array(J.length);
