@@ -46,7 +46,7 @@ export function normalizeBackwardRow(
   xo: number,
   norm: number,
   width: number,
-  out: Float64Array,
+  out: FloatArray,
   oo: number,
 ): void {
   const inv = 1 / norm;

@@ -1,5 +1,6 @@
 import type { Tensor } from '@slotmatch/core';
 import { expectInput } from '../common/checks.js';
+import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
 
 /**
@@ -8,7 +9,8 @@ import type { LossResult } from '../common/LossResult.js';
  *
  *   value = (1/n)·Σ (r − t)²,   ∂/∂recon = 2(r − t)/n,   ∂/∂target = −2(r − t)/n
  *
- * `recon` and `target` any equal shape (e.g. [B, T, P, D]).
+ * `recon` and `target` any equal shape (e.g. [B, T, P, D]). One pass: the sum in float64, each gradient
+ * stored in its input's type ({@link gradientLike}).
  */
 export function reconstructionLoss(recon: Tensor, target: Tensor): LossResult<'recon' | 'target'> {
   const sizes: Record<string, number> = {};
@@ -27,15 +29,16 @@ export function reconstructionLoss(recon: Tensor, target: Tensor): LossResult<'r
   const r = recon.data;
   const t = target.data;
   const n = r.length;
-  const gr = new Float64Array(n);
-  const gt = new Float64Array(n);
+  const gr = gradientLike(r, n);
+  const gt = gradientLike(t, n);
   let s = 0;
   const k = 2 / n;
   for (let i = 0; i < n; i++) {
     const d = r[i]! - t[i]!;
     s += d * d;
-    gr[i] = k * d;
-    gt[i] = -k * d;
+    const g = k * d;
+    gr[i] = g;
+    gt[i] = -g;
   }
   return {
     value: s / n,

@@ -1,5 +1,6 @@
 import { gemmNT, InputError, type Tensor, transpose } from '@slotmatch/core';
 import { expectInput } from '../common/checks.js';
+import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
 import { normalizeBackwardRow, normalizeRows } from '../common/rows.js';
 
@@ -79,7 +80,7 @@ export function slotContrastLoss(slots: Tensor, options: SlotContrastOptions = {
     transpose(sim, 0, N, N, simT, 0);
     gemmNT(N, S, N, simT, 0, zT, (t + 1) * S * N, gz, a, 1, true);
   }
-  const grad = new Float64Array(slots.data.length);
+  const grad = gradientLike(slots.data);
   for (let t = 0; t < T; t++) {
     for (let b = 0; b < B; b++) {
       for (let k = 0; k < K; k++) {

@@ -7,7 +7,8 @@ import {
   transpose,
 } from '@slotmatch/core';
 import { expectInput } from '../common/checks.js';
-import { NORM_EPS, normalizeRows } from '../common/rows.js';
+import { gradientLike } from '../common/gradientLike.js';
+import { NORM_EPS } from '../common/rows.js';
 
 /** A learned linear map of student slots to the teacher's width: p = W·s + b (torch `nn.Linear` layout). */
 export interface SlotProjection {
@@ -34,10 +35,10 @@ export interface SlotKdOptions {
 export interface SlotKdResult {
   readonly value: number;
   readonly grads: {
-    readonly teacher: Tensor<Float64Array>;
-    readonly student: Tensor<Float64Array>;
-    readonly projectionWeight?: Tensor<Float64Array>;
-    readonly projectionBias?: Tensor<Float64Array>;
+    readonly teacher: Tensor;
+    readonly student: Tensor;
+    readonly projectionWeight?: Tensor;
+    readonly projectionBias?: Tensor;
   };
   /** [B, T, K]: the student slot matched to each teacher slot (the identity for `'index'`). */
   readonly matching: Int32Array;
@@ -95,12 +96,9 @@ export function slotKdLoss(teacher: Tensor, student: Tensor, options: SlotKdOpti
       for (let r = 0; r < M; r++) for (let o = 0; o < S; o++) proj[r * S + o]! += bias[o]!;
     p = proj;
   }
-  const tn = new Float64Array(M * S);
-  const tNorm = new Float64Array(M);
-  const pn = new Float64Array(M * S);
-  const pNorm = new Float64Array(M);
-  normalizeRows(teacher.data, M, S, tn, tNorm);
-  normalizeRows(p, M, S, pn, pNorm);
+  const td = teacher.data;
+  const tNorm = rowNorms(td, M, S);
+  const pNorm = rowNorms(p, M, S);
 
   const matching = new Int32Array(M);
   const cost = new Float64Array(K * K);
@@ -110,65 +108,74 @@ export function slotKdLoss(teacher: Tensor, student: Tensor, options: SlotKdOpti
       for (let k = 0; k < K; k++) matching[base + k] = k;
       continue;
     }
-    // cost[k, l] = 1 − ⟨t̂_k, p̂_l⟩
-    gemmNT(K, K, S, tn, base * S, pn, base * S, cost, 0, -1);
-    for (let q = 0; q < K * K; q++) cost[q]! += 1;
+    // cost[k, l] = 1 − ⟨t_k, p_l⟩/(‖t_k‖·‖p_l‖) = 1 − ⟨t̂_k, p̂_l⟩
+    gemmNT(K, K, S, td, base * S, p, base * S, cost, 0);
+    for (let k = 0; k < K; k++) {
+      const it = 1 / tNorm[base + k]!;
+      for (let l = 0; l < K; l++) cost[k * K + l] = 1 - (cost[k * K + l]! * it) / pNorm[base + l]!;
+    }
     const a = optimalAssignment(cost, K, K);
     for (let q = 0; q < K; q++) matching[base + a.rows[q]!] = a.cols[q]!;
   }
 
-  // For each pair (t̂, p̂) with c = ⟨t̂, p̂⟩: ∂(1 − c)/∂t = −(p̂ − c·t̂)/‖t‖ (−p̂/1e-12 where the norm is
-  // floored), and the same with the roles swapped for p; each scaled by 1/M.
-  const gTeacher = new Float64Array(M * S);
-  const gp = new Float64Array(M * S);
+  // For each pair (t, p) with c = ⟨t̂, p̂⟩ (t̂ = t/‖t‖): ∂(1 − c)/∂t = −(p̂ − c·t̂)/‖t‖ (−p̂/1e-12 where the
+  // norm is floored), and the same with the roles swapped for p; each scaled by 1/M. One sweep over the
+  // raw rows: no normalised copies.
+  const gTeacher = gradientLike(td);
+  const gp = projection === undefined ? gradientLike(sd) : new Float64Array(M * S);
   let total = 0;
   const inv = 1 / M;
-  for (let f = 0; f < B * T; f++) {
-    for (let k = 0; k < K; k++) {
-      const rt = f * K + k;
-      const rp = f * K + matching[rt]!;
-      const to = rt * S;
-      const po = rp * S;
-      let c = 0;
-      for (let i = 0; i < S; i++) c += tn[to + i]! * pn[po + i]!;
-      total += 1 - c;
-      const ct = tNorm[rt] === NORM_EPS ? 0 : c;
-      const cp = pNorm[rp] === NORM_EPS ? 0 : c;
-      const kt = -inv / tNorm[rt]!;
-      const kp = -inv / pNorm[rp]!;
-      for (let i = 0; i < S; i++) {
-        const x = tn[to + i]!;
-        const y = pn[po + i]!;
-        gTeacher[to + i] = kt * (y - ct * x);
-        gp[po + i] = kp * (x - cp * y);
-      }
+  for (let rt = 0; rt < M; rt++) {
+    const rp = rt - (rt % K) + matching[rt]!;
+    const to = rt * S;
+    const po = rp * S;
+    const nt = tNorm[rt]!;
+    const np = pNorm[rp]!;
+    const it = 1 / nt;
+    const ip = 1 / np;
+    let d = 0;
+    for (let i = 0; i < S; i++) d += td[to + i]! * p[po + i]!;
+    const c = d * it * ip;
+    total += 1 - c;
+    const ct = nt === NORM_EPS ? 0 : c;
+    const cp = np === NORM_EPS ? 0 : c;
+    // gT = −(1/M)/‖t‖·(p·ip − ct·t·it), gp = −(1/M)/‖p‖·(t·it − cp·p·ip)
+    const tp = -inv * it * ip;
+    const tt = inv * it * it * ct;
+    const pp = inv * ip * ip * cp;
+    for (let i = 0; i < S; i++) {
+      const x = td[to + i]!;
+      const y = p[po + i]!;
+      gTeacher[to + i] = tp * y + tt * x;
+      gp[po + i] = tp * x + pp * y;
     }
   }
   const grads: {
-    teacher: Tensor<Float64Array>;
-    student: Tensor<Float64Array>;
-    projectionWeight?: Tensor<Float64Array>;
-    projectionBias?: Tensor<Float64Array>;
+    teacher: Tensor;
+    student: Tensor;
+    projectionWeight?: Tensor;
+    projectionBias?: Tensor;
   } = {
     teacher: { data: gTeacher, dims: [...teacher.dims] },
     student: { data: gp, dims: [...student.dims] },
   };
   if (projection !== undefined) {
     // ∂s = ∂p·W, ∂W = ∂pᵀ·s, ∂b = Σ_r ∂p[r]
+    const wd = projection.weight.data;
     const wT = new Float64Array(Sp * S);
-    transpose(projection.weight.data, 0, S, Sp, wT, 0);
+    transpose(wd, 0, S, Sp, wT, 0);
     const gs = new Float64Array(M * Sp);
-    gemmNT(M, Sp, S, gp, 0, wT, 0, gs, 0);
+    gemmNT(M, Sp, S, gp as Float64Array, 0, wT, 0, gs, 0);
     const gpT = new Float64Array(S * M);
     transpose(gp, 0, M, S, gpT, 0);
     const sT = new Float64Array(Sp * M);
     transpose(sd, 0, M, Sp, sT, 0);
     const gw = new Float64Array(S * Sp);
     gemmNT(S, Sp, M, gpT, 0, sT, 0, gw, 0);
-    grads.student = { data: gs, dims: [...student.dims] };
-    grads.projectionWeight = { data: gw, dims: [...projection.weight.dims] };
+    grads.student = { data: storedLike(sd, gs), dims: [...student.dims] };
+    grads.projectionWeight = { data: storedLike(wd, gw), dims: [...projection.weight.dims] };
     if (projection.bias !== undefined) {
-      const gb = new Float64Array(S);
+      const gb = gradientLike(projection.bias.data, S);
       for (let o = 0; o < S; o++) {
         let acc = 0;
         for (let r = 0; r < M; r++) acc += gpT[o * M + r]!;
@@ -178,4 +185,21 @@ export function slotKdLoss(teacher: Tensor, student: Tensor, options: SlotKdOpti
     }
   }
   return { value: total * inv, grads, matching };
+}
+
+/** max(‖row‖, 1e-12) of each of `count` rows of `width` values. */
+function rowNorms(x: FloatArray, count: number, width: number): Float64Array {
+  const out = new Float64Array(count);
+  for (let r = 0; r < count; r++) {
+    const o = r * width;
+    let s = 0;
+    for (let i = 0; i < width; i++) s += x[o + i]! * x[o + i]!;
+    out[r] = Math.max(Math.sqrt(s), NORM_EPS);
+  }
+  return out;
+}
+
+/** `g` (float64) as the gradient of `input`: itself, or rounded to float32 for a float32 input. */
+function storedLike(input: FloatArray, g: Float64Array): FloatArray {
+  return input instanceof Float32Array ? Float32Array.from(g) : g;
 }

@@ -33,11 +33,11 @@ export interface SlotMatchOptions {
 export interface SlotMatchResult {
   readonly value: number;
   readonly grads: {
-    readonly recon: Tensor<Float64Array>;
-    readonly target: Tensor<Float64Array>;
-    readonly studentSlots: Tensor<Float64Array>;
-    readonly projectionWeight?: Tensor<Float64Array>;
-    readonly projectionBias?: Tensor<Float64Array>;
+    readonly recon: Tensor;
+    readonly target: Tensor;
+    readonly studentSlots: Tensor;
+    readonly projectionWeight?: Tensor;
+    readonly projectionBias?: Tensor;
   };
   readonly terms: { readonly reconstruction: number; readonly contrast: number; readonly kd: number };
 }
@@ -80,7 +80,7 @@ export function slotMatchLoss(inputs: SlotMatchInputs, options: SlotMatchOptions
   };
 }
 
-function scaled(t: Tensor<Float64Array>, k: number): Tensor<Float64Array> {
+function scaled(t: Tensor, k: number): Tensor {
   for (let i = 0; i < t.data.length; i++) t.data[i]! *= k;
   return t;
 }

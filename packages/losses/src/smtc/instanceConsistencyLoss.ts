@@ -1,5 +1,6 @@
 import { InputError, optimalAssignment, type Tensor } from '@slotmatch/core';
 import { expectInput } from '../common/checks.js';
+import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
 import { normalizeBackwardRow, normalizeRows } from '../common/rows.js';
 
@@ -110,7 +111,7 @@ export function instanceConsistencyLoss(
       }
     }
   }
-  const grad = new Float64Array(rows * C);
+  const grad = gradientLike(objects.data, rows * C);
   for (let r = 0; r < rows; r++) normalizeBackwardRow(gz, r * C, z, r * C, zn[r]!, C, grad, r * C);
   return { value: total * inv, grads: { objects: { data: grad, dims: [...objects.dims] } } };
 }

@@ -1,8 +1,8 @@
 import type { Tensor } from '@slotmatch/core';
 import { expectInput } from '../common/checks.js';
+import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
-import { normalizeBackwardRow, normalizeRows } from '../common/rows.js';
-import { softmaxMiddleAxis, softmaxMiddleAxisBackward } from '../common/softmaxMiddleAxis.js';
+import { NORM_EPS } from '../common/rows.js';
 
 /**
  * L_diff of SMTC (METHODS.md §3; shvdiwnkozbw/SMTC src/train.py, `differ_loss`): slots' soft masks
@@ -12,7 +12,7 @@ import { softmaxMiddleAxis, softmaxMiddleAxisBackward } from '../common/softmaxM
  *   value = mean over b, t and ordered pairs s ≠ s' of ⟨u_s, u_s'⟩
  *
  * Backward: ∂/∂u_s = 2c·(Σ_s' u_s' − u_s) with c = 1/(B·T·S·(S−1)), then through the normalisation
- * and the softmax.
+ * and the softmax — fused, one frame at a time in cache-resident scratch.
  *
  * `logits`: [B, T, S, N] (S ≥ 2).
  */
@@ -24,42 +24,84 @@ export function slotDiversityLoss(logits: Tensor): LossResult<'logits'> {
   const S = sizes.S!;
   const N = sizes.N!;
   const frames = B * T;
-  const size = frames * S * N;
-  const p = new Float64Array(size);
-  softmaxMiddleAxis(logits.data, frames, S, N, p);
-  const m = new Float64Array(size);
-  for (let q = 0; q < size; q++) m[q] = p[q]! + 1e-8;
-  const u = new Float64Array(size);
-  const norms = new Float64Array(frames * S);
-  normalizeRows(m, frames * S, N, u, norms);
+  const x = logits.data;
+  const grad = gradientLike(x);
   const c = 1 / (frames * S * (S - 1));
-  const sumU = new Float64Array(N);
-  const gu = new Float64Array(size);
-  const gm = new Float64Array(size);
+  // One frame at a time in scratch of S·N values (cache-resident): p, u, ∂/∂m; per-token sums; divisors.
+  const p = new Float64Array(S * N);
+  const u = new Float64Array(S * N);
+  const gm = new Float64Array(S * N);
+  const colA = new Float64Array(N);
+  const colB = new Float64Array(N);
+  const norms = new Float64Array(S);
   let total = 0;
   for (let f = 0; f < frames; f++) {
     const base = f * S * N;
-    sumU.fill(0);
+    // p = softmax over slots (colA: running max, then 1/Σ exp)
+    colA.fill(Number.NEGATIVE_INFINITY);
     for (let s = 0; s < S; s++) {
       const o = base + s * N;
-      for (let n = 0; n < N; n++) sumU[n]! += u[o + n]!;
+      for (let n = 0; n < N; n++) if (x[o + n]! > colA[n]!) colA[n] = x[o + n]!;
     }
-    // Σ_{s≠s'} ⟨u_s, u_s'⟩ = ‖Σ u‖² − Σ ‖u_s‖²
-    let sq = 0;
-    for (let n = 0; n < N; n++) sq += sumU[n]! * sumU[n]!;
-    let diag = 0;
+    colB.fill(0);
     for (let s = 0; s < S; s++) {
       const o = base + s * N;
+      const w = s * N;
       for (let n = 0; n < N; n++) {
-        const v = u[o + n]!;
-        diag += v * v;
-        gu[o + n] = 2 * c * (sumU[n]! - v);
+        const e = Math.exp(x[o + n]! - colA[n]!);
+        p[w + n] = e;
+        colB[n]! += e;
       }
     }
-    total += sq - diag;
+    for (let n = 0; n < N; n++) colB[n] = 1 / colB[n]!;
+    // u_s = (p_s + 1e-8)/max(‖p_s + 1e-8‖, 1e-12); colA = Σ_s u_s
+    colA.fill(0);
+    for (let s = 0; s < S; s++) {
+      const w = s * N;
+      let sq = 0;
+      for (let n = 0; n < N; n++) {
+        const v = p[w + n]! * colB[n]!;
+        p[w + n] = v;
+        const m = v + 1e-8;
+        sq += m * m;
+      }
+      const norm = Math.max(Math.sqrt(sq), NORM_EPS);
+      const inv = 1 / norm;
+      // Σ_{s≠s'} ⟨u_s, u_s'⟩ = ‖Σ u‖² − Σ ‖u_s‖²
+      let diag = 0;
+      for (let n = 0; n < N; n++) {
+        const v = (p[w + n]! + 1e-8) * inv;
+        u[w + n] = v;
+        colA[n]! += v;
+        diag += v * v;
+      }
+      total -= diag;
+      norms[s] = norm;
+    }
+    let sq = 0;
+    for (let n = 0; n < N; n++) sq += colA[n]! * colA[n]!;
+    total += sq;
+    // ∂/∂u_s = 2c·(Σ u − u_s); through the normalisation: ∂/∂m_s = (g − u_s·⟨u_s, g⟩)/‖m_s‖ (g/1e-12 if floored)
+    colB.fill(0); // Σ_s p·∂/∂p at each token, for the softmax backward
+    for (let s = 0; s < S; s++) {
+      const w = s * N;
+      const norm = norms[s]!;
+      const inv = 1 / norm;
+      let dot = 0;
+      if (norm !== NORM_EPS) for (let n = 0; n < N; n++) dot += u[w + n]! * 2 * c * (colA[n]! - u[w + n]!);
+      for (let n = 0; n < N; n++) {
+        const g = 2 * c * (colA[n]! - u[w + n]!);
+        const v = (g - u[w + n]! * dot) * inv;
+        gm[w + n] = v;
+        colB[n]! += p[w + n]! * v;
+      }
+    }
+    // softmax backward over slots: ∂/∂logit = p·(∂/∂p − Σ_s' p·∂/∂p)
+    for (let s = 0; s < S; s++) {
+      const o = base + s * N;
+      const w = s * N;
+      for (let n = 0; n < N; n++) grad[o + n] = p[w + n]! * (gm[w + n]! - colB[n]!);
+    }
   }
-  for (let r = 0; r < frames * S; r++) normalizeBackwardRow(gu, r * N, u, r * N, norms[r]!, N, gm, r * N);
-  const grad = new Float64Array(size);
-  softmaxMiddleAxisBackward(p, gm, frames, S, N, grad);
   return { value: total * c, grads: { logits: { data: grad, dims: [...logits.dims] } } };
 }
