@@ -10,9 +10,10 @@
  *   6. evaluate @slotmatch/example-evaluate-masks: DAVIS unsupervised J&F, FG-ARI, mBO, mIoU
  *
  * Layout of the work folder: data/<split>, runs/{teacher,student} (resumable training runs: a second
- * call continues where the first stopped), bundles/{teacher,student}, predictions/{teacher,student},
+ * call continues where the first stopped; the teacher only until its student's run has started), bundles/{teacher,student}, predictions/{teacher,student},
  * report.md and report.json (written under temporary names, renamed when both are complete).
  */
+import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type EvaluationReport, evaluateFolders, formatScore } from '@slotmatch/example-evaluate-masks';
@@ -129,8 +130,16 @@ export async function runEndToEnd(options: EndToEndOptions): Promise<EndToEndRes
       });
     }
   });
-  await stage('teacher', `train the teacher → ${join(runs, 'teacher')}`, () =>
-    runPython(
+  // The student's run is tied to the exact teacher file it was distilled from (distill refuses to
+  // resume against another), and resuming even a finished training run rewrites its checkpoint:
+  // once distillation has started, the teacher is left as it is.
+  const studentStarted = existsSync(join(runs, 'student', 'checkpoint.pt'));
+  await stage('teacher', `train the teacher → ${join(runs, 'teacher')}`, async () => {
+    if (studentStarted) {
+      log('  the student run already started from this teacher: teacher training is not resumed');
+      return;
+    }
+    await runPython(
       [
         'train',
         '--data',
@@ -146,8 +155,8 @@ export async function runEndToEnd(options: EndToEndOptions): Promise<EndToEndRes
         ...(recipe.teacher.args ?? []),
       ],
       python,
-    ),
-  );
+    );
+  });
   const teacherCheckpoint = join(runs, 'teacher', 'checkpoint.pt');
   await stage('student', `distil the student from the teacher → ${join(runs, 'student')}`, () =>
     runPython(

@@ -5,6 +5,7 @@
  * PyTorch ($SLOTMATCH_PYTHON, else /usr/bin/python3) and the slotmatch_torch train, distill and
  * export commands; without them it is skipped with a message naming what is missing.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -101,6 +102,22 @@ describe('distill-end-to-end', () => {
         'segment',
         'evaluate',
       ]);
+
+      // A second call on the same work folder resumes: the finished runs are kept (the teacher file
+      // the student was distilled from is left byte for byte), and the scores are the same.
+      const teacherFile = join(work, 'runs', 'teacher', 'checkpoint.pt');
+      const before = createHash('sha256')
+        .update(await readFile(teacherFile))
+        .digest('hex');
+      const again = await runEndToEnd({ work, recipe, python, threads: 1, quiet: true, log: () => {} });
+      expect(
+        createHash('sha256')
+          .update(await readFile(teacherFile))
+          .digest('hex'),
+      ).toBe(before);
+      expect(again.models.map((m) => m.evaluation.global)).toEqual(
+        result.models.map((m) => m.evaluation.global),
+      );
     },
     600_000,
   );
