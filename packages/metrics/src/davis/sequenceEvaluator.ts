@@ -273,19 +273,33 @@ export function createDavisSequenceEvaluator(options: DavisSequenceOptions): Dav
       : predRuns;
     const gb = runBoundaryPixels(gtRuns, objects);
     const pb = runBoundaryPixels(predForBoundary, predRows);
-    const gIndex = indexBoundaries(gb, width, height);
-    const pIndex = indexBoundaries(pb, width, height);
-    const fMatch = matchBoundaries(pIndex, gIndex, spans); // [p − 1][g − 1] = |pb ∧ dil(gb)|
-    const gMatch = matchBoundaries(gIndex, pIndex, spans); // [g − 1][p − 1] = |gb ∧ dil(pb)|
+    // Semi needs the pairs (k, k) only: one index per mask, so each query stops at its first match.
+    // Unsupervised needs every pair: one index per side, all pairs in one sweep.
+    const index = (lists: number[][]) =>
+      semi ? lists.map((l) => indexBoundaries([l], width, height)) : [indexBoundaries(lists, width, height)];
+    const gIndex = index(gb);
+    const pIndex = index(pb);
+    // fMatch[(p − 1)·N + g − 1] = |pb ∧ dil(gb)|, gMatch[(g − 1)·P + p − 1] = |gb ∧ dil(pb)|.
+    const fMatch = new Int32Array(predRows * objects);
+    const gMatch = new Int32Array(objects * predRows);
+    if (semi) {
+      for (let k = 0; k < objects; k++) {
+        fMatch[k * objects + k] = matchBoundaries(pIndex[k]!, gIndex[k]!, spans)[0]!;
+        gMatch[k * predRows + k] = matchBoundaries(gIndex[k]!, pIndex[k]!, spans)[0]!;
+      }
+    } else {
+      fMatch.set(matchBoundaries(pIndex[0]!, gIndex[0]!, spans));
+      gMatch.set(matchBoundaries(gIndex[0]!, pIndex[0]!, spans));
+    }
     const pair = (p: number, g: number): [number, number] => {
       const inter = p <= predRows ? counts[p * cols + g]! : 0;
       const areaP = p <= predRows ? predArea[p]! : 0;
       const j = jaccard(inter, gtArea[g]! + areaP - inter);
-      const ng = gIndex.count[g - 1]!;
+      const ng = gb[g - 1]!.length;
       if (p > predRows) return [j, fMeasure(0, 0, 0, ng)];
       const f = fMeasure(
         fMatch[(p - 1) * objects + g - 1]!,
-        pIndex.count[p - 1]!,
+        pb[p - 1]!.length,
         gMatch[(g - 1) * predRows + p - 1]!,
         ng,
       );
