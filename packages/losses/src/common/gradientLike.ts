@@ -9,3 +9,8 @@ import type { FloatArray } from '@slotmatch/core';
 export function gradientLike(input: FloatArray, length: number = input.length): FloatArray {
   return input instanceof Float32Array ? new Float32Array(length) : new Float64Array(length);
 }
+
+/** A float64 gradient `g` stored like {@link gradientLike} would for `input`: itself, or rounded to float32. */
+export function storedLike(input: FloatArray, g: Float64Array): FloatArray {
+  return input instanceof Float32Array ? Float32Array.from(g) : g;
+}

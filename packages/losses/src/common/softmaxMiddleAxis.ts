@@ -50,7 +50,7 @@ export function softmaxMiddleAxisBackward(
   frames: number,
   S: number,
   N: number,
-  out: Float64Array,
+  out: FloatArray,
   scale = 1,
 ): void {
   const dotPG = new Float64Array(N);

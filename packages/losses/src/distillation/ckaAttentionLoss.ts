@@ -1,5 +1,6 @@
 import { CkaWorkspace, ckaMatrices, InputError, type Tensor } from '@slotmatch/core';
 import { expectInput } from '../common/checks.js';
+import { storedLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
 
 /**
@@ -51,6 +52,9 @@ export function ckaAttentionLoss(teacher: Tensor, student: Tensor): LossResult<'
   }
   return {
     value: total / maps,
-    grads: { teacher: { data: gt, dims: [...teacher.dims] }, student: { data: gs, dims: [...student.dims] } },
+    grads: {
+      teacher: { data: storedLike(teacher.data, gt), dims: [...teacher.dims] },
+      student: { data: storedLike(student.data, gs), dims: [...student.dims] },
+    },
   };
 }

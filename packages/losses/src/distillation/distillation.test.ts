@@ -83,6 +83,19 @@ describe('DIST relation losses', () => {
       expectGradient(f, t, r.grads.teacherLogits, { name: `${name} teacher` });
     }
   });
+  it('have the gradients of their finite differences over several pixel tiles (P = 1100)', () => {
+    const s = randomTensor([2, 3, 1100], 7, 2);
+    const t = randomTensor([2, 3, 1100], 8, 2);
+    for (const [name, loss] of [
+      ['inter', interObjectRelationLoss],
+      ['intra', intraObjectRelationLoss],
+    ] as const) {
+      const r = loss(s, t, { tau: 0.7 });
+      const f = () => loss(s, t, { tau: 0.7 }).value;
+      expectGradient(f, s, r.grads.studentLogits, { name: `${name} student`, samples: 60 });
+      expectGradient(f, t, r.grads.teacherLogits, { name: `${name} teacher`, samples: 60 });
+    }
+  });
   it('names the argument at fault', () => {
     expect(() => interObjectRelationLoss(randomTensor([2, 4, 7], 1), randomTensor([2, 5, 7], 2))).toThrow(
       'teacherLogits: has dims [2,5,7], expected [B=2,O=4,P=7]',

@@ -3,10 +3,10 @@
  * 2022) over per-pixel object probabilities (METHODS.md §4): shared forward/backward of
  * τ²·mean(1 − Pearson) along one axis of [B, O, P] probabilities p = softmax_O(logits/τ).
  */
-import { InputError, type Tensor } from '@slotmatch/core';
+import { type FloatArray, InputError, type Tensor } from '@slotmatch/core';
 import { expectInput } from '../common/checks.js';
+import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
-import { softmaxMiddleAxis, softmaxMiddleAxisBackward } from '../common/softmaxMiddleAxis.js';
 
 /** Options of the relation losses. */
 export interface RelationOptions {
@@ -39,24 +39,12 @@ export function relationLoss(
   const B = sizes.B!;
   const O = sizes.O!;
   const P = sizes.P!;
-  const size = B * O * P;
-  const ps = new Float64Array(size);
-  const pt = new Float64Array(size);
-  softmaxMiddleAxis(studentLogits.data, B, O, P, ps, 1 / tau);
-  softmaxMiddleAxis(teacherLogits.data, B, O, P, pt, 1 / tau);
-  // Centred copies: a = p^S − mean, b = p^T − mean along the axis (p is kept for the softmax backward).
-  const a = ps.slice();
-  const b = pt.slice();
-  const gs = new Float64Array(size);
-  const gt = new Float64Array(size);
   const count = axis === 'objects' ? B * P : B * O;
   const k = (-tau * tau) / count; // ∂value/∂r
-  const total =
-    axis === 'objects' ? acrossObjects(a, b, gs, gt, B, O, P, k) : acrossPixels(a, b, gs, gt, B, O, P, k);
-  const gradS = new Float64Array(size);
-  const gradT = new Float64Array(size);
-  softmaxMiddleAxisBackward(ps, gs, B, O, P, gradS, 1 / tau);
-  softmaxMiddleAxisBackward(pt, gt, B, O, P, gradT, 1 / tau);
+  const gradS = gradientLike(studentLogits.data);
+  const gradT = gradientLike(teacherLogits.data);
+  const args = [studentLogits.data, teacherLogits.data, gradS, gradT, B, O, P, 1 / tau, k] as const;
+  const total = axis === 'objects' ? acrossObjects(...args) : acrossPixels(...args);
   return {
     value: (tau * tau * total) / count,
     grads: {
@@ -66,124 +54,270 @@ export function relationLoss(
   };
 }
 
-/** Pearson across the O objects at each pixel; rows of P values are walked contiguously. */
+/** Pixels per tile: the fused passes keep O rows of this many values of every buffer in cache. */
+const TILE = 512;
+
+/**
+ * p[o·w + i] = softmax over o of scale·x[base + o·P + n0 + i] for the w pixels of a tile (rows of P
+ * values, tile scratch of O·w values; `max` and `sum` hold w values).
+ */
+function softmaxTile(
+  x: FloatArray,
+  base: number,
+  O: number,
+  P: number,
+  n0: number,
+  w: number,
+  scale: number,
+  p: Float64Array,
+  max: Float64Array,
+  sum: Float64Array,
+): void {
+  max.fill(Number.NEGATIVE_INFINITY, 0, w);
+  for (let o = 0; o < O; o++) {
+    const row = base + o * P + n0;
+    for (let i = 0; i < w; i++) {
+      const v = scale * x[row + i]!;
+      if (v > max[i]!) max[i] = v;
+    }
+  }
+  sum.fill(0, 0, w);
+  for (let o = 0; o < O; o++) {
+    const row = base + o * P + n0;
+    const t = o * w;
+    for (let i = 0; i < w; i++) {
+      const e = Math.exp(scale * x[row + i]! - max[i]!);
+      p[t + i] = e;
+      sum[i]! += e;
+    }
+  }
+  for (let i = 0; i < w; i++) sum[i] = 1 / sum[i]!;
+  for (let o = 0; o < O; o++) {
+    const t = o * w;
+    for (let i = 0; i < w; i++) p[t + i]! *= sum[i]!;
+  }
+}
+
+/**
+ * Softmax backward of a tile: out[base + o·P + n0 + i] = scale·p·(g − Σ_o' p·g) at each pixel, with
+ * g[o·w + i] = ∂L/∂p (`acc` holds w values).
+ */
+function softmaxBackwardTile(
+  p: Float64Array,
+  g: Float64Array,
+  O: number,
+  P: number,
+  n0: number,
+  w: number,
+  scale: number,
+  out: FloatArray,
+  base: number,
+  acc: Float64Array,
+): void {
+  acc.fill(0, 0, w);
+  for (let o = 0; o < O; o++) {
+    const t = o * w;
+    for (let i = 0; i < w; i++) acc[i]! += p[t + i]! * g[t + i]!;
+  }
+  for (let o = 0; o < O; o++) {
+    const t = o * w;
+    const row = base + o * P + n0;
+    for (let i = 0; i < w; i++) out[row + i] = scale * p[t + i]! * (g[t + i]! - acc[i]!);
+  }
+}
+
+/**
+ * Pearson across the O objects at each pixel: one fused sweep per tile of pixels (softmax of both,
+ * centring, r, ∂r/∂p, softmax backward), all in tile scratch.
+ */
 function acrossObjects(
-  a: Float64Array,
-  b: Float64Array,
-  ga: Float64Array,
-  gb: Float64Array,
+  xs: FloatArray,
+  xt: FloatArray,
+  outS: FloatArray,
+  outT: FloatArray,
   B: number,
   O: number,
   P: number,
+  scale: number,
   k: number,
 ): number {
-  const ma = new Float64Array(P);
-  const mb = new Float64Array(P);
-  const ab = new Float64Array(P);
-  const aa = new Float64Array(P);
-  const bb = new Float64Array(P);
+  const w0 = Math.min(TILE, P);
+  const ps = new Float64Array(O * w0);
+  const pt = new Float64Array(O * w0);
+  const gs = new Float64Array(O * w0);
+  const gt = new Float64Array(O * w0);
+  const c1 = new Float64Array(w0);
+  const c2 = new Float64Array(w0);
+  const c3 = new Float64Array(w0);
+  const c4 = new Float64Array(w0);
+  const c5 = new Float64Array(w0);
   let total = 0;
   for (let bi = 0; bi < B; bi++) {
     const base = bi * O * P;
-    ma.fill(0);
-    mb.fill(0);
-    for (let o = 0; o < O; o++) {
-      const row = base + o * P;
-      for (let n = 0; n < P; n++) {
-        ma[n]! += a[row + n]!;
-        mb[n]! += b[row + n]!;
+    for (let n0 = 0; n0 < P; n0 += w0) {
+      const w = Math.min(w0, P - n0);
+      softmaxTile(xs, base, O, P, n0, w, scale, ps, c1, c2);
+      softmaxTile(xt, base, O, P, n0, w, scale, pt, c1, c2);
+      // means (c1, c2), then centred sums ab (c3), aa (c4), bb (c5)
+      c1.fill(0, 0, w);
+      c2.fill(0, 0, w);
+      for (let o = 0; o < O; o++) {
+        const t = o * w;
+        for (let i = 0; i < w; i++) {
+          c1[i]! += ps[t + i]!;
+          c2[i]! += pt[t + i]!;
+        }
       }
-    }
-    for (let n = 0; n < P; n++) {
-      ma[n]! /= O;
-      mb[n]! /= O;
-    }
-    ab.fill(0);
-    aa.fill(0);
-    bb.fill(0);
-    for (let o = 0; o < O; o++) {
-      const row = base + o * P;
-      for (let n = 0; n < P; n++) {
-        const x = a[row + n]! - ma[n]!;
-        const y = b[row + n]! - mb[n]!;
-        a[row + n] = x;
-        b[row + n] = y;
-        ab[n]! += x * y;
-        aa[n]! += x * x;
-        bb[n]! += y * y;
+      for (let i = 0; i < w; i++) {
+        c1[i]! /= O;
+        c2[i]! /= O;
       }
-    }
-    // Per pixel: r, then reuse the buffers for the coefficients of ∂r/∂a_c = b_c/d − (r/‖a_c‖²)·a_c.
-    for (let n = 0; n < P; n++) {
-      const prod = Math.sqrt(aa[n]!) * Math.sqrt(bb[n]!);
-      const floored = !(prod > PEARSON_EPS);
-      const d = floored ? PEARSON_EPS : prod;
-      const r = ab[n]! / d;
-      total += 1 - r;
-      ma[n] = k / d; // coefficient of the other vector
-      mb[n] = floored ? 0 : (k * r) / aa[n]!;
-      ab[n] = floored ? 0 : (k * r) / bb[n]!;
-    }
-    for (let o = 0; o < O; o++) {
-      const row = base + o * P;
-      for (let n = 0; n < P; n++) {
-        const x = a[row + n]!;
-        const y = b[row + n]!;
-        ga[row + n] = ma[n]! * y - mb[n]! * x;
-        gb[row + n] = ma[n]! * x - ab[n]! * y;
+      c3.fill(0, 0, w);
+      c4.fill(0, 0, w);
+      c5.fill(0, 0, w);
+      for (let o = 0; o < O; o++) {
+        const t = o * w;
+        for (let i = 0; i < w; i++) {
+          const x = ps[t + i]! - c1[i]!;
+          const y = pt[t + i]! - c2[i]!;
+          c3[i]! += x * y;
+          c4[i]! += x * x;
+          c5[i]! += y * y;
+        }
       }
+      // Per pixel: r, then the coefficients of ∂r/∂a_c = b_c/d − (r/‖a_c‖²)·a_c into c3 (other), c4 (a), c5 (b).
+      for (let i = 0; i < w; i++) {
+        const aa = c4[i]!;
+        const bb = c5[i]!;
+        const prod = Math.sqrt(aa) * Math.sqrt(bb);
+        const floored = !(prod > PEARSON_EPS);
+        const d = floored ? PEARSON_EPS : prod;
+        const r = c3[i]! / d;
+        total += 1 - r;
+        c3[i] = k / d;
+        c4[i] = floored ? 0 : (k * r) / aa;
+        c5[i] = floored ? 0 : (k * r) / bb;
+      }
+      for (let o = 0; o < O; o++) {
+        const t = o * w;
+        for (let i = 0; i < w; i++) {
+          const x = ps[t + i]! - c1[i]!;
+          const y = pt[t + i]! - c2[i]!;
+          gs[t + i] = c3[i]! * y - c4[i]! * x;
+          gt[t + i] = c3[i]! * x - c5[i]! * y;
+        }
+      }
+      softmaxBackwardTile(ps, gs, O, P, n0, w, scale, outS, base, c1);
+      softmaxBackwardTile(pt, gt, O, P, n0, w, scale, outT, base, c1);
     }
   }
   return total;
 }
 
-/** Pearson across the P pixels of each object (contiguous rows). */
+/**
+ * Pearson across the P pixels of each object: per image, a tiled sweep for both softmaxes and the row
+ * means, a sweep for the centred sums, and a tiled sweep for ∂r/∂p and the softmax backward.
+ */
 function acrossPixels(
-  a: Float64Array,
-  b: Float64Array,
-  ga: Float64Array,
-  gb: Float64Array,
+  xs: FloatArray,
+  xt: FloatArray,
+  outS: FloatArray,
+  outT: FloatArray,
   B: number,
   O: number,
   P: number,
+  scale: number,
   k: number,
 ): number {
+  const w0 = Math.min(TILE, P);
+  const ps = new Float64Array(O * P);
+  const pt = new Float64Array(O * P);
+  const tileS = new Float64Array(O * w0);
+  const tileT = new Float64Array(O * w0);
+  const gS = new Float64Array(O * w0);
+  const gT = new Float64Array(O * w0);
+  const c1 = new Float64Array(w0);
+  const c2 = new Float64Array(w0);
+  const ma = new Float64Array(O);
+  const mb = new Float64Array(O);
+  const kOther = new Float64Array(O);
+  const kA = new Float64Array(O);
+  const kB = new Float64Array(O);
   let total = 0;
-  for (let v = 0; v < B * O; v++) {
-    const row = v * P;
-    let ma = 0;
-    let mb = 0;
-    for (let n = 0; n < P; n++) {
-      ma += a[row + n]!;
-      mb += b[row + n]!;
+  for (let bi = 0; bi < B; bi++) {
+    const base = bi * O * P;
+    ma.fill(0);
+    mb.fill(0);
+    for (let n0 = 0; n0 < P; n0 += w0) {
+      const w = Math.min(w0, P - n0);
+      softmaxTile(xs, base, O, P, n0, w, scale, tileS, c1, c2);
+      softmaxTile(xt, base, O, P, n0, w, scale, tileT, c1, c2);
+      for (let o = 0; o < O; o++) {
+        const t = o * w;
+        const row = o * P + n0;
+        let sa = 0;
+        let sb = 0;
+        for (let i = 0; i < w; i++) {
+          const x = tileS[t + i]!;
+          const y = tileT[t + i]!;
+          ps[row + i] = x;
+          pt[row + i] = y;
+          sa += x;
+          sb += y;
+        }
+        ma[o]! += sa;
+        mb[o]! += sb;
+      }
     }
-    ma /= P;
-    mb /= P;
-    let ab = 0;
-    let aa = 0;
-    let bb = 0;
-    for (let n = 0; n < P; n++) {
-      const x = a[row + n]! - ma;
-      const y = b[row + n]! - mb;
-      a[row + n] = x;
-      b[row + n] = y;
-      ab += x * y;
-      aa += x * x;
-      bb += y * y;
+    for (let o = 0; o < O; o++) {
+      const row = o * P;
+      const mA = ma[o]! / P;
+      const mB = mb[o]! / P;
+      ma[o] = mA;
+      mb[o] = mB;
+      let ab = 0;
+      let aa = 0;
+      let bb = 0;
+      for (let n = 0; n < P; n++) {
+        const x = ps[row + n]! - mA;
+        const y = pt[row + n]! - mB;
+        ab += x * y;
+        aa += x * x;
+        bb += y * y;
+      }
+      const prod = Math.sqrt(aa) * Math.sqrt(bb);
+      const floored = !(prod > PEARSON_EPS);
+      const d = floored ? PEARSON_EPS : prod;
+      const r = ab / d;
+      total += 1 - r;
+      kOther[o] = k / d;
+      kA[o] = floored ? 0 : (k * r) / aa;
+      kB[o] = floored ? 0 : (k * r) / bb;
     }
-    const prod = Math.sqrt(aa) * Math.sqrt(bb);
-    const floored = !(prod > PEARSON_EPS);
-    const d = floored ? PEARSON_EPS : prod;
-    const r = ab / d;
-    total += 1 - r;
-    const kOther = k / d;
-    const kA = floored ? 0 : (k * r) / aa;
-    const kB = floored ? 0 : (k * r) / bb;
-    for (let n = 0; n < P; n++) {
-      const x = a[row + n]!;
-      const y = b[row + n]!;
-      ga[row + n] = kOther * y - kA * x;
-      gb[row + n] = kOther * x - kB * y;
+    // ∂r/∂p (already centred, so centring's backward leaves it unchanged), then the softmax backward.
+    for (let n0 = 0; n0 < P; n0 += w0) {
+      const w = Math.min(w0, P - n0);
+      for (let o = 0; o < O; o++) {
+        const t = o * w;
+        const row = o * P + n0;
+        const mA = ma[o]!;
+        const mB = mb[o]!;
+        const kO = kOther[o]!;
+        const a = kA[o]!;
+        const b = kB[o]!;
+        for (let i = 0; i < w; i++) {
+          const x = ps[row + i]!;
+          const y = pt[row + i]!;
+          tileS[t + i] = x;
+          tileT[t + i] = y;
+          const xc = x - mA;
+          const yc = y - mB;
+          gS[t + i] = kO * yc - a * xc;
+          gT[t + i] = kO * xc - b * yc;
+        }
+      }
+      softmaxBackwardTile(tileS, gS, O, P, n0, w, scale, outS, base, c1);
+      softmaxBackwardTile(tileT, gT, O, P, n0, w, scale, outT, base, c1);
     }
   }
   return total;

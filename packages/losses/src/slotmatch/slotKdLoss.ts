@@ -7,7 +7,7 @@ import {
   transpose,
 } from '@slotmatch/core';
 import { expectInput } from '../common/checks.js';
-import { gradientLike } from '../common/gradientLike.js';
+import { gradientLike, storedLike } from '../common/gradientLike.js';
 import { NORM_EPS } from '../common/rows.js';
 
 /** A learned linear map of student slots to the teacher's width: p = W·s + b (torch `nn.Linear` layout). */
@@ -197,9 +197,4 @@ function rowNorms(x: FloatArray, count: number, width: number): Float64Array {
     out[r] = Math.max(Math.sqrt(s), NORM_EPS);
   }
   return out;
-}
-
-/** `g` (float64) as the gradient of `input`: itself, or rounded to float32 for a float32 input. */
-function storedLike(input: FloatArray, g: Float64Array): FloatArray {
-  return input instanceof Float32Array ? Float32Array.from(g) : g;
 }

@@ -7,6 +7,7 @@ import {
   transpose,
 } from '@slotmatch/core';
 import { expectInput } from '../common/checks.js';
+import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
 import { normalizeRows } from '../common/rows.js';
 import { softmaxMiddleAxis, softmaxMiddleAxisBackward } from '../common/softmaxMiddleAxis.js';
@@ -99,7 +100,7 @@ export function semanticConsistencyLoss(
   }
   // Through log(p + 1e-8) and the softmax over slots.
   for (let q = 0; q < size; q++) gLog[q] = gLog[q]! / (ps[q]! + 1e-8);
-  const grad = new Float64Array(size);
+  const grad = gradientLike(studentLogits.data, size);
   softmaxMiddleAxisBackward(ps, gLog, frames, S, N, grad);
   return { value: total * scale, grads: { studentLogits: { data: grad, dims: [...studentLogits.dims] } } };
 }
