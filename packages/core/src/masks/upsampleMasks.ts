@@ -45,8 +45,9 @@ export function upsampleMasks(
  * Pruning (exact): an output pixel interpolates the four grid corners of its cell,
  * up_k = Σ_c λ_c·m_k[c] with λ_c ≥ 0, Σ λ_c = 1. If some slot j beats slot k at all four corners
  * by more than ε = 1e-6·(1 + max|m|), then up_j − up_k = Σ_c λ_c (m_j[c] − m_k[c]) > ε, far above
- * the float32 rounding of up, so k can win nowhere in the cell. Each cell keeps the slots that no
- * corner's leader rules out this way, in slot order; the pixels of a cell that keeps one slot are
+ * the float32 rounding of up, so k can win nowhere in the cell; nor can a slot whose four corner
+ * values equal those of a lower kept slot (equal everywhere, and ties go to the lower slot). Each
+ * cell keeps the slots that neither rule removes, in slot order; the pixels of a cell that keeps one slot are
  * filled with it as a run. In a cell that keeps several, each kept slot is, along an output row, a
  * line in the column weight λ: up_j = (1 − λ)·a_j + λ·b_j. At a pixel whose leader is ahead of
  * every other kept slot by more than ε, the leader keeps that lead up to the λ where the first line
@@ -110,9 +111,6 @@ export class LabelMapper {
       for (let x = outWidth - 1; x >= 0; x--) this.colStart[this.cols.index[2 * x]!] = x;
       for (let c = w - 1; c >= 0; c--) this.colStart[c] = Math.min(this.colStart[c]!, this.colStart[c + 1]!);
     }
-    const rows = this.rows;
-    const cols = this.cols;
-    const colStart = this.colStart;
     const labels = out ?? new Uint8Array(outHeight * outWidth);
     if (labels.length !== outHeight * outWidth) {
       throw new InputError(
@@ -120,117 +118,241 @@ export class LabelMapper {
         `has ${labels.length} entries, expected ${outHeight * outWidth}`,
       );
     }
-
-    // The slots each cell keeps (pruning rule in the class comment).
     const eps = 1e-6 * (1 + scale);
-    const corners = [0, 0, 0, 0];
-    const leaders = [0, 0, 0, 0];
-    for (let r = 0; r < h; r++) {
-      const r1 = Math.min(r + 1, h - 1);
-      for (let c = 0; c < w; c++) {
-        const c1 = Math.min(c + 1, w - 1);
-        corners[0] = r * w + c;
-        corners[1] = r * w + c1;
-        corners[2] = r1 * w + c;
-        corners[3] = r1 * w + c1;
-        for (let q = 0; q < 4; q++) {
-          let arg = 0;
-          for (let j = 1; j < k; j++)
-            if (masks[j * n + corners[q]!]! > masks[arg * n + corners[q]!]!) arg = j;
-          leaders[q] = arg;
-        }
-        const cell = r * w + c;
-        let count = 0;
-        for (let j = 0; j < k; j++) {
-          let ruledOut = false;
-          for (let l = 0; l < 4 && !ruledOut; l++) {
-            const lead = leaders[l]!;
-            if (lead === j) continue;
-            ruledOut = corners.every((g) => masks[lead * n + g]! - masks[j * n + g]! > eps);
-          }
-          if (!ruledOut) kept[cell * k + count++] = j;
-        }
-        keptCount[cell] = count;
-      }
-    }
-
-    const ow = outWidth;
-    const a = this.lineA;
-    const b = this.lineB;
+    const grid: Grid = { masks, k, h, w, n, eps };
+    pruneCells(grid, kept, keptCount);
+    const rows = this.rows;
+    const colStart = this.colStart;
+    const line: CellLine = { a: this.lineA, b: this.lineB, cols: this.cols, offset, labels };
     for (let y = 0; y < outHeight; y++) {
       const r0 = rows.index[2 * y]! * w;
       const r1 = rows.index[2 * y + 1]! * w;
       const wy0 = rows.weight[2 * y]!;
       const wy1 = rows.weight[2 * y + 1]!;
-      const row = y * ow;
+      const row = y * outWidth;
       for (let c = 0; c < w; c++) {
         const cell = r0 + c;
         const count = keptCount[cell]!;
-        const first = cell * k;
-        let x = colStart[c]!;
+        const x0 = colStart[c]!;
         const x1 = colStart[c + 1]!;
         if (count === 1) {
-          const label = kept[first]! + offset;
-          for (let i = row + x; i < row + x1; i++) labels[i] = label;
-          continue;
-        }
-        // Along this row of the cell every kept slot is a line in λ (the x weight of column c + 1):
-        // up_j = (1 − λ)·a_j + λ·b_j.
-        const c1 = Math.min(c + 1, w - 1);
-        for (let i = 0; i < count; i++) {
-          const base = kept[first + i]! * n;
-          a[i] = wy0 * masks[base + r0 + c]! + wy1 * masks[base + r1 + c]!;
-          b[i] = wy0 * masks[base + r0 + c1]! + wy1 * masks[base + r1 + c1]!;
-        }
-        while (x < x1) {
-          const lambda = cols.weight[2 * x + 1]!;
-          let lead = 0;
-          let top = a[0]! + lambda * (b[0]! - a[0]!);
-          let second = Number.NEGATIVE_INFINITY;
-          for (let i = 1; i < count; i++) {
-            const v = a[i]! + lambda * (b[i]! - a[i]!);
-            if (v > top) {
-              second = top;
-              top = v;
-              lead = i;
-            } else if (v > second) second = v;
-          }
-          if (top - second <= eps) {
-            // Near a tie: the value upsampleMasks computes (x pass, then y pass, float32), slot order.
-            const wx0 = cols.weight[2 * x]!;
-            const wx1 = cols.weight[2 * x + 1]!;
-            let best = Number.NEGATIVE_INFINITY;
-            let arg = 0;
-            for (let i = 0; i < count; i++) {
-              const j = kept[first + i]!;
-              const base = j * n;
-              const upper = wx0 * masks[base + r0 + c]! + wx1 * masks[base + r0 + c1]!;
-              const lower = wx0 * masks[base + r1 + c]! + wx1 * masks[base + r1 + c1]!;
-              const v = Math.fround(wy0 * upper + wy1 * lower);
-              if (v > best) {
-                best = v;
-                arg = j;
-              }
-            }
-            labels[row + x++] = arg + offset;
-            continue;
-          }
-          // The leader keeps a margin > ε over slot i while (a_L − a_i) + λ·s_i > ε, s_i the slope
-          // difference: up to λ < (ε − (a_L − a_i)) / s_i when s_i < 0, for ever otherwise.
-          const slope = b[lead]! - a[lead]!;
-          let end = Number.POSITIVE_INFINITY;
-          for (let i = 0; i < count; i++) {
-            const s = slope - (b[i]! - a[i]!);
-            if (i !== lead && s < 0) end = Math.min(end, (eps - (a[lead]! - a[i]!)) / s);
-          }
-          const label = kept[first + lead]! + offset;
-          do labels[row + x++] = label;
-          while (x < x1 && cols.weight[2 * x + 1]! < end);
+          const label = kept[cell * k]! + offset;
+          for (let i = row + x0; i < row + x1; i++) labels[i] = label;
+        } else if (x0 < x1) {
+          labelCellRow(grid, line, kept, cell * k, count, r0, r1, c, wy0, wy1, row, x0, x1);
         }
       }
     }
     return labels;
   }
+}
+
+/** The masks of one frame and the sizes the helpers below share. */
+interface Grid {
+  readonly masks: ArrayLike<number>;
+  readonly k: number;
+  readonly h: number;
+  readonly w: number;
+  /** h·w */
+  readonly n: number;
+  /** The margin ε of the pruning rule. */
+  readonly eps: number;
+}
+
+/** Scratch and outputs of {@link labelCellRow}. */
+interface CellLine {
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+  readonly cols: ResampleTable;
+  readonly offset: number;
+  readonly labels: Uint8Array;
+}
+
+/** For every cell, the slots that no corner's leader beats at all four corners by more than ε. */
+function pruneCells(grid: Grid, kept: Uint8Array, keptCount: Uint16Array): void {
+  const { masks, k, h, w, n, eps } = grid;
+  for (let r = 0; r < h; r++) {
+    const r1 = Math.min(r + 1, h - 1);
+    for (let c = 0; c < w; c++) {
+      const c1 = Math.min(c + 1, w - 1);
+      const g0 = r * w + c;
+      const g1 = r * w + c1;
+      const g2 = r1 * w + c;
+      const g3 = r1 * w + c1;
+      const l0 = leaderAt(masks, k, n, g0);
+      const l1 = leaderAt(masks, k, n, g1);
+      const l2 = leaderAt(masks, k, n, g2);
+      const l3 = leaderAt(masks, k, n, g3);
+      const cell = r * w + c;
+      let count = 0;
+      for (let j = 0; j < k; j++) {
+        const out =
+          beatsEverywhere(masks, n, l0, j, g0, g1, g2, g3, eps) ||
+          beatsEverywhere(masks, n, l1, j, g0, g1, g2, g3, eps) ||
+          beatsEverywhere(masks, n, l2, j, g0, g1, g2, g3, eps) ||
+          beatsEverywhere(masks, n, l3, j, g0, g1, g2, g3, eps);
+        if (!out && !copiesKept(masks, n, kept, cell * k, count, j, g0, g1, g2, g3))
+          kept[cell * k + count++] = j;
+      }
+      keptCount[cell] = count;
+    }
+  }
+}
+
+/**
+ * Whether slot j has exactly the corner values of a slot already kept: its upsampled values then
+ * equal that slot's at every pixel of the cell, and the earlier slot wins every tie.
+ */
+function copiesKept(
+  masks: ArrayLike<number>,
+  n: number,
+  kept: Uint8Array,
+  first: number,
+  count: number,
+  j: number,
+  g0: number,
+  g1: number,
+  g2: number,
+  g3: number,
+): boolean {
+  const b = j * n;
+  for (let i = 0; i < count; i++) {
+    const a = kept[first + i]! * n;
+    if (
+      masks[a + g0] === masks[b + g0] &&
+      masks[a + g1] === masks[b + g1] &&
+      masks[a + g2] === masks[b + g2] &&
+      masks[a + g3] === masks[b + g3]
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** argmax_j masks[j, g] (first maximum). */
+function leaderAt(masks: ArrayLike<number>, k: number, n: number, g: number): number {
+  let arg = 0;
+  for (let j = 1; j < k; j++) if (masks[j * n + g]! > masks[arg * n + g]!) arg = j;
+  return arg;
+}
+
+/** Whether slot `l` exceeds slot `j` by more than ε at all four corners. */
+function beatsEverywhere(
+  masks: ArrayLike<number>,
+  n: number,
+  l: number,
+  j: number,
+  g0: number,
+  g1: number,
+  g2: number,
+  g3: number,
+  eps: number,
+): boolean {
+  if (l === j) return false;
+  const a = l * n;
+  const b = j * n;
+  return (
+    masks[a + g0]! - masks[b + g0]! > eps &&
+    masks[a + g1]! - masks[b + g1]! > eps &&
+    masks[a + g2]! - masks[b + g2]! > eps &&
+    masks[a + g3]! - masks[b + g3]! > eps
+  );
+}
+
+/**
+ * Labels of the output pixels x0 … x1 − 1 of one row inside a cell that keeps several slots (rule
+ * in the class comment): runs where the leader stays more than ε ahead, exact evaluation near ties.
+ */
+function labelCellRow(
+  grid: Grid,
+  line: CellLine,
+  kept: Uint8Array,
+  first: number,
+  count: number,
+  r0: number,
+  r1: number,
+  c: number,
+  wy0: number,
+  wy1: number,
+  row: number,
+  x0: number,
+  x1: number,
+): void {
+  const { masks, n, w, eps } = grid;
+  const { a, b, cols, offset, labels } = line;
+  // Along the row every kept slot is a line in λ (the weight of column c + 1): up_j = (1 − λ)·a_j + λ·b_j.
+  const c1 = Math.min(c + 1, w - 1);
+  for (let i = 0; i < count; i++) {
+    const base = kept[first + i]! * n;
+    a[i] = wy0 * masks[base + r0 + c]! + wy1 * masks[base + r1 + c]!;
+    b[i] = wy0 * masks[base + r0 + c1]! + wy1 * masks[base + r1 + c1]!;
+  }
+  let x = x0;
+  while (x < x1) {
+    const lambda = cols.weight[2 * x + 1]!;
+    let lead = 0;
+    let top = a[0]! + lambda * (b[0]! - a[0]!);
+    let second = Number.NEGATIVE_INFINITY;
+    for (let i = 1; i < count; i++) {
+      const v = a[i]! + lambda * (b[i]! - a[i]!);
+      if (v > top) {
+        second = top;
+        top = v;
+        lead = i;
+      } else if (v > second) second = v;
+    }
+    if (top - second <= eps) {
+      labels[row + x] = exactLabel(grid, cols, kept, first, count, r0, r1, c, c1, wy0, wy1, x) + offset;
+      x++;
+      continue;
+    }
+    // The leader keeps a margin > ε over slot i while (a_L − a_i) + λ·s_i > ε, s_i the slope
+    // difference: up to λ < (ε − (a_L − a_i)) / s_i when s_i < 0, for ever otherwise.
+    const slope = b[lead]! - a[lead]!;
+    let end = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < count; i++) {
+      const s = slope - (b[i]! - a[i]!);
+      if (i !== lead && s < 0) end = Math.min(end, (eps - (a[lead]! - a[i]!)) / s);
+    }
+    const label = kept[first + lead]! + offset;
+    do labels[row + x++] = label;
+    while (x < x1 && cols.weight[2 * x + 1]! < end);
+  }
+}
+
+/** The slot upsampleMasks + argmaxSlots pick at output column x (x pass, y pass, float32, first maximum). */
+function exactLabel(
+  grid: Grid,
+  cols: ResampleTable,
+  kept: Uint8Array,
+  first: number,
+  count: number,
+  r0: number,
+  r1: number,
+  c: number,
+  c1: number,
+  wy0: number,
+  wy1: number,
+  x: number,
+): number {
+  const { masks, n } = grid;
+  const wx0 = cols.weight[2 * x]!;
+  const wx1 = cols.weight[2 * x + 1]!;
+  let best = Number.NEGATIVE_INFINITY;
+  let arg = 0;
+  for (let i = 0; i < count; i++) {
+    const j = kept[first + i]!;
+    const base = j * n;
+    const upper = wx0 * masks[base + r0 + c]! + wx1 * masks[base + r0 + c1]!;
+    const lower = wx0 * masks[base + r1 + c]! + wx1 * masks[base + r1 + c1]!;
+    const v = Math.fround(wy0 * upper + wy1 * lower);
+    if (v > best) {
+      best = v;
+      arg = j;
+    }
+  }
+  return arg;
 }
 
 /**
