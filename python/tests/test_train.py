@@ -358,3 +358,13 @@ def test_cli_distill_without_config_needs_a_teacher_the_default_student_shrinks(
     out = str(tmp_path / "s")
     r = cli("distill", "--data", squares, "--out", out, "--teacher", os.path.join(teacher_run, "checkpoint.pt"))
     assert r.returncode == 1 and "give the student's --config" in r.stderr and not os.path.exists(out)
+
+
+def test_resuming_a_finished_run_leaves_its_checkpoint_byte_identical(squares, teacher_run):
+    from slotmatch_torch.train.checkpoint import file_sha256
+
+    ckpt = os.path.join(teacher_run, "checkpoint.pt")
+    before = file_sha256(ckpt)
+    summary = run_training("teacher", squares, teacher_run, None, None, RunOptions(**QUIET))
+    assert summary["finished"]
+    assert file_sha256(ckpt) == before

@@ -415,9 +415,12 @@ def run_training(
                 last_eval = evaluate()
             if run.checkpoint_every and step % run.checkpoint_every == 0:
                 checkpoint(last_eval)
-        if step >= recipe.max_steps and run.eval_data and not (run.eval_every and step % run.eval_every == 0):
-            last_eval = evaluate()
-        checkpoint(last_eval)
+        # A resumed run that had already finished trains nothing: its checkpoint stays byte-identical (students
+        # distilled from it check the teacher file's sha256).
+        if steps_this_run > 0 or state is None:
+            if step >= recipe.max_steps and run.eval_data and not (run.eval_every and step % run.eval_every == 0):
+                last_eval = evaluate()
+            checkpoint(last_eval)
     emit({"type": "stop", "step": step, "time": time.time(), "elapsed": elapsed,
           "reason": stopped_by or "max_steps"})
     log.close()
