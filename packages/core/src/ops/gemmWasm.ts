@@ -17,41 +17,10 @@
  *     C[4·ib + r][4·jb .. 4·jb + 3] = acc[r]
  */
 import type { FloatArray } from '../tensor/Tensor.js';
-
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-};
-const sleb = (n: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-};
-const vector = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const name = (s: string): number[] => vector([...s].map((ch) => [ch.charCodeAt(0)]));
-const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
+import { get, I32, i32, moduleOf, set, simd, uleb, V128 } from './wasmAssembler.js';
 
 /** The kernel's module bytes (see the file header for what it computes). */
 export function gemmKernelBytes(): Uint8Array<ArrayBuffer> {
-  const I32 = 0x7f;
-  const V128 = 0x7b;
-  const get = (i: number) => [0x20, ...uleb(i)];
-  const set = (i: number) => [0x21, ...uleb(i)];
-  const i32 = (v: number) => [0x41, ...sleb(v)];
-  const simd = (op: number) => [0xfd, ...uleb(op)];
   const add = [0x6a];
   const mul = [0x6c];
   const geS = [0x4e];
@@ -113,29 +82,16 @@ export function gemmKernelBytes(): Uint8Array<ArrayBuffer> {
     );
     body.push(...get(12), ...get(6), ...add, ...set(12));
   }
-  body.push(...next(8, 1), ...endBlockLoop, ...next(7, 1), ...endBlockLoop, 0x0b);
-  const fn = [
-    ...vector([
-      [...uleb(6), I32],
-      [...uleb(11), V128],
-    ]),
-    ...body,
-  ];
-  return Uint8Array.from([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(1, vector([[0x60, ...vector(new Array(7).fill([I32])), ...vector([])]])),
-    ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vector([[0x00]])),
-    ...section(7, vector([[...name('gemm'), 0x00, 0x00]])),
-    ...section(10, vector([[...uleb(fn.length), ...fn]])),
-  ]);
+  body.push(...next(8, 1), ...endBlockLoop, ...next(7, 1), ...endBlockLoop);
+  return moduleOf(
+    'gemm',
+    7,
+    [
+      [6, I32],
+      [11, V128],
+    ],
+    body,
+  );
 }
 
 interface Kernel {

@@ -1,4 +1,5 @@
 export { add, relu, sigmoid } from './elementwise.js';
+export { expBackend, expInPlace } from './expWasm.js';
 export { gemmNT, transpose } from './gemm.js';
 export { gemmBackend } from './gemmWasm.js';
 export { layerNorm } from './layerNorm.js';

@@ -1,0 +1,88 @@
+/**
+ * The few encoders the hand-assembled WebAssembly kernels of ops (gemmWasm.ts, expWasm.ts) are built
+ * with: LEB128 integers, vectors, names, sections, and the module header of one exported function
+ * importing `env.memory` (WebAssembly binary format, https://webassembly.github.io/spec/core/binary/).
+ */
+
+/** Unsigned LEB128. */
+export const uleb = (n: number): number[] => {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+};
+
+/** Signed LEB128. */
+export const sleb = (n: number): number[] => {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+};
+
+/** A length-prefixed vector of encoded items. */
+export const vector = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+
+/** A name (UTF-8 of ASCII). */
+export const name = (s: string): number[] => vector([...s].map((ch) => [ch.charCodeAt(0)]));
+
+/** A section with its id and byte length. */
+export const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
+
+/** Value types. */
+export const I32 = 0x7f;
+export const V128 = 0x7b;
+
+/**
+ * A module with one function of `params` i32 parameters and no result, exported as `exportName`,
+ * whose locals (`locals`: [count, type] runs) and body are given, importing one memory as env.memory.
+ */
+export function moduleOf(
+  exportName: string,
+  params: number,
+  locals: [number, number][],
+  body: number[],
+): Uint8Array<ArrayBuffer> {
+  const fn = [...vector(locals.map(([count, type]) => [...uleb(count), type])), ...body, 0x0b];
+  return Uint8Array.from([
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...section(1, vector([[0x60, ...vector(new Array(params).fill([I32])), ...vector([])]])),
+    ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),
+    ...section(3, vector([[0x00]])),
+    ...section(7, vector([[...name(exportName), 0x00, 0x00]])),
+    ...section(10, vector([[...uleb(fn.length), ...fn]])),
+  ]);
+}
+
+/** Instructions. */
+export const get = (i: number): number[] => [0x20, ...uleb(i)];
+export const set = (i: number): number[] => [0x21, ...uleb(i)];
+export const i32 = (v: number): number[] => [0x41, ...sleb(v)];
+export const simd = (op: number): number[] => [0xfd, ...uleb(op)];
+/** v128.const of two f64 lanes (both `v` unless `w` is given). */
+export const f64x2Const = (v: number, w = v): number[] => {
+  const bytes = new Uint8Array(new Float64Array([v, w]).buffer);
+  return [...simd(0x0c), ...bytes];
+};
+/** v128.const of two i64 lanes equal to `v` (|v| < 2³¹). */
+export const i64x2Const = (v: number): number[] => {
+  const bytes = new Uint8Array(new BigInt64Array([BigInt(v), BigInt(v)]).buffer);
+  return [...simd(0x0c), ...bytes];
+};
