@@ -1,4 +1,3 @@
-export { EvaluationInputError } from './errors.js';
 export {
   type EvaluateOptions,
   type EvaluationReport,

@@ -6,8 +6,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodePng, type LabelImage } from '@slotmatch/metrics';
-import { EvaluationInputError } from './errors.js';
+import { decodePng, InputError, type LabelImage } from '@slotmatch/metrics';
 
 /** One sequence to evaluate: its folders and its frame file names in order. */
 export interface SequencePair {
@@ -34,8 +33,8 @@ export async function pairSequences(
   predRoot: string,
   only?: readonly string[],
 ): Promise<SequencePair[]> {
-  if (!(await isDirectory(gtRoot))) throw new EvaluationInputError(gtRoot, 'ground-truth folder not found');
-  if (!(await isDirectory(predRoot))) throw new EvaluationInputError(predRoot, 'prediction folder not found');
+  if (!(await isDirectory(gtRoot))) throw new InputError(gtRoot, 'ground-truth folder not found');
+  if (!(await isDirectory(predRoot))) throw new InputError(predRoot, 'prediction folder not found');
   const all: string[] = [];
   for (const entry of (await readdir(gtRoot, { withFileTypes: true })).sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
@@ -44,35 +43,29 @@ export async function pairSequences(
   }
   const sequences = only ?? all;
   for (const s of only ?? []) {
-    if (!all.includes(s)) throw new EvaluationInputError(join(gtRoot, s), 'no such ground-truth sequence');
+    if (!all.includes(s)) throw new InputError(join(gtRoot, s), 'no such ground-truth sequence');
   }
   if (sequences.length === 0) {
-    throw new EvaluationInputError(gtRoot, 'holds no sequence folders (<root>/<sequence>/<frame>.png)');
+    throw new InputError(gtRoot, 'holds no sequence folders (<root>/<sequence>/<frame>.png)');
   }
   const pairs: SequencePair[] = [];
   for (const sequence of sequences) {
     const gtDir = join(gtRoot, sequence);
     const predDir = join(predRoot, sequence);
     const frames = await pngNames(gtDir);
-    if (frames.length === 0) throw new EvaluationInputError(gtDir, 'holds no .png masks');
+    if (frames.length === 0) throw new InputError(gtDir, 'holds no .png masks');
     if (!(await isDirectory(predDir))) {
-      throw new EvaluationInputError(
-        predDir,
-        'missing prediction folder (the ground truth has this sequence)',
-      );
+      throw new InputError(predDir, 'missing prediction folder (the ground truth has this sequence)');
     }
     const predicted = new Set(await pngNames(predDir));
     for (const f of frames) {
       if (!predicted.delete(f)) {
-        throw new EvaluationInputError(join(predDir, f), 'missing frame (the ground truth has it)');
+        throw new InputError(join(predDir, f), 'missing frame (the ground truth has it)');
       }
     }
     const extra = [...predicted].sort()[0];
     if (extra !== undefined) {
-      throw new EvaluationInputError(
-        join(predDir, extra),
-        'extra frame (the ground truth has no such frame)',
-      );
+      throw new InputError(join(predDir, extra), 'extra frame (the ground truth has no such frame)');
     }
     pairs.push({ sequence, gtDir, predDir, frames });
   }
@@ -82,7 +75,7 @@ export async function pairSequences(
 /** Read and decode one label PNG (palette or grey: raw indices); errors name the file. */
 export async function readLabels(path: string): Promise<LabelImage> {
   const bytes = await readFile(path).catch((cause: NodeJS.ErrnoException) => {
-    throw new EvaluationInputError(path, `cannot be read (${cause.code ?? cause.message})`, { cause });
+    throw new InputError(path, `cannot be read (${cause.code ?? cause.message})`, { cause });
   });
   return decodePng(bytes, path);
 }
