@@ -32,8 +32,36 @@ describe('argmaxSlots', () => {
   });
 });
 
+/**
+ * `labels` are the argmax of the upsampled masks, ties aside: wherever a label differs from
+ * argmaxSlots(upsampleMasks(…)), its upsampled (float32) value is within a few float32 roundings
+ * of the maximum.
+ */
+function expectArgmaxTiesAside(
+  labels: Uint8Array,
+  masks: Float32Array,
+  k: number,
+  h: number,
+  w: number,
+  oh: number,
+  ow: number,
+  offset: number,
+): void {
+  const up = upsampleMasks(masks, k, h, w, oh, ow);
+  const exact = argmaxSlots(up, k, offset);
+  let scale = 0;
+  for (const v of masks) scale = Math.max(scale, Math.abs(v));
+  const n = oh * ow;
+  expect(labels).toHaveLength(n);
+  for (let p = 0; p < n; p++) {
+    if (labels[p] === exact[p]) continue;
+    const gap = up[(exact[p]! - offset) * n + p]! - up[(labels[p]! - offset) * n + p]!;
+    expect(gap, `pixel ${p}: label ${labels[p]} vs ${exact[p]}`).toBeLessThanOrEqual(2 ** -21 * (1 + scale));
+  }
+}
+
 describe('masksToLabelMap', () => {
-  it('equals argmax of the upsampled masks, for random grids and frame sizes', () => {
+  it('equals argmax of the upsampled masks (ties aside), for random grids and frame sizes', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 6 }),
@@ -47,8 +75,16 @@ describe('masksToLabelMap', () => {
             { length: k * h * w },
             (_, i) => Math.sin(i * 12.9898) * 43758.5453 - Math.floor(Math.sin(i * 12.9898) * 43758.5453),
           );
-          const direct = argmaxSlots(upsampleMasks(masks, k, h, w, oh, ow), k, offset);
-          expect(Array.from(masksToLabelMap(masks, k, h, w, oh, ow, offset))).toEqual(Array.from(direct));
+          expectArgmaxTiesAside(
+            masksToLabelMap(masks, k, h, w, oh, ow, offset),
+            masks,
+            k,
+            h,
+            w,
+            oh,
+            ow,
+            offset,
+          );
         },
       ),
       { numRuns: 60 },
@@ -57,7 +93,7 @@ describe('masksToLabelMap', () => {
 });
 
 describe('LabelMapper', () => {
-  it('equals argmax of the upsampled masks on blocky masks (uniform cells take the shortcut) and exact ties', () => {
+  it('equals argmax of the upsampled masks (ties aside) on blocky masks; all-equal masks give the first slot', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 5 }),
@@ -74,19 +110,22 @@ describe('LabelMapper', () => {
             for (let j = 0; j < k; j++) masks[j * h * w + g] = win === k ? 1 / k : j === win ? 0.9 : 0.1 / k;
           }
           const mapper = new LabelMapper(k, h, w, 1);
-          const expected = Array.from(argmaxSlots(upsampleMasks(masks, k, h, w, oh, ow), k, 1));
-          expect(Array.from(mapper.run(masks, oh, ow))).toEqual(expected);
+          const labels = mapper.run(masks, oh, ow);
+          expectArgmaxTiesAside(labels, masks, k, h, w, oh, ow, 1);
+          // Where every slot has the same value the first slot wins, as in argmaxSlots.
+          if (picks.slice(0, h * w).every((p) => p % (k + 1) === k))
+            expect(new Set(labels)).toEqual(new Set([1]));
           // A second run reuses tables and scratch, and can write into a given buffer.
           const out = new Uint8Array(oh * ow);
           expect(mapper.run(masks, oh, ow, out)).toBe(out);
-          expect(Array.from(out)).toEqual(expected);
+          expect(out).toEqual(labels);
         },
       ),
       { numRuns: 80 },
     );
   });
 
-  it('equals argmax of the upsampled masks on quantised (tied), near-tied and tiny masks at large output sizes', () => {
+  it('equals argmax of the upsampled masks (ties aside) on quantised, near-tied and tiny masks at large output sizes', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 8 }),
@@ -104,8 +143,7 @@ describe('LabelMapper', () => {
                 ? 0.5 + 1e-7 * u[i]!
                 : 1e-6 * u[i]!,
           );
-          const expected = Array.from(argmaxSlots(upsampleMasks(masks, k, h, w, oh, ow), k, 1));
-          expect(Array.from(new LabelMapper(k, h, w, 1).run(masks, oh, ow))).toEqual(expected);
+          expectArgmaxTiesAside(new LabelMapper(k, h, w, 1).run(masks, oh, ow), masks, k, h, w, oh, ow, 1);
         },
       ),
       { numRuns: 150 },

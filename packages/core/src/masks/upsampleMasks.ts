@@ -39,22 +39,22 @@ export function upsampleMasks(
  *
  *     label[y, x] = offset + argmax_k up_k[y, x],   up = bilinear upsampling (file header),
  *
- * first maximum on ties, the upsampled values rounded to float32 — so exactly
- * `argmaxSlots(upsampleMasks(…), K, offset)` — without materialising the K·H·W upsampled masks.
+ * first maximum on ties, without materialising the K·H·W upsampled masks. The values compared are
+ * the exact bilinear values in float64, so the labels equal `argmaxSlots(upsampleMasks(…))`
+ * except where two slots' upsampled values lie within float32 rounding of each other (a tie for
+ * every purpose: PyTorch's own float32 kernel orders them differently again).
  *
- * Pruning (exact): an output pixel interpolates the four grid corners of its cell,
+ * Pruning: an output pixel interpolates the four grid corners of its cell,
  * up_k = Σ_c λ_c·m_k[c] with λ_c ≥ 0, Σ λ_c = 1. If some slot j beats slot k at all four corners
- * by more than ε = 1e-6·(1 + max|m|), then up_j − up_k = Σ_c λ_c (m_j[c] − m_k[c]) > ε, far above
- * the float32 rounding of up, so k can win nowhere in the cell; nor can a slot whose four corner
- * values equal those of a lower kept slot (equal everywhere, and ties go to the lower slot). Each
- * cell keeps the slots that neither rule removes, in slot order; the pixels of a cell that keeps one slot are
- * filled with it as a run. In a cell that keeps several, each kept slot is, along an output row, a
- * line in the column weight λ: up_j = (1 − λ)·a_j + λ·b_j. At a pixel whose leader is ahead of
- * every other kept slot by more than ε, the leader keeps that lead up to the λ where the first line
- * comes within ε (solved in closed form), and that run of pixels is filled at once; only pixels
- * within ε of a tie evaluate up_k as `upsampleMasks` does (x pass, y pass, float32) for the kept
- * slots. So the cost per row is a few line evaluations per boundary cell, not K per pixel.
- * Tables and scratch are kept for the last frame size, so a video pays for them once.
+ * by more than ε = 1e-6·(1 + max|m|), then up_j − up_k = Σ_c λ_c (m_j[c] − m_k[c]) > ε, so k can
+ * win nowhere in the cell; nor can a slot whose four corner values equal those of a lower kept
+ * slot (equal everywhere, and ties go to the lower slot). The pixels of a cell that keeps one slot
+ * are filled with it as a run. In a cell that keeps several, each kept slot is, along an output
+ * row, a line in the column weight λ: up_j = (1 − λ)·a_j + λ·b_j, and the label follows the upper
+ * envelope of those lines: from a pixel's leader, the next λ where another line overtakes it is
+ * solved in closed form and the pixels before it are filled at once. The cost per row is a few
+ * line evaluations per boundary cell, not K values per pixel. Tables and scratch are kept for the
+ * last frame size, so a video pays for them once.
  */
 export class LabelMapper {
   readonly slots: number;
@@ -262,7 +262,7 @@ function beatsEverywhere(
 
 /**
  * Labels of the output pixels x0 … x1 − 1 of one row inside a cell that keeps several slots (rule
- * in the class comment): runs where the leader stays more than ε ahead, exact evaluation near ties.
+ * in the class comment): runs of the upper envelope of the kept slots' lines.
  */
 function labelCellRow(
   grid: Grid,
@@ -279,7 +279,7 @@ function labelCellRow(
   x0: number,
   x1: number,
 ): void {
-  const { masks, n, w, eps } = grid;
+  const { masks, n, w } = grid;
   const { a, b, cols, offset, labels } = line;
   // Along the row every kept slot is a line in λ (the weight of column c + 1): up_j = (1 − λ)·a_j + λ·b_j.
   const c1 = Math.min(c + 1, w - 1);
@@ -290,69 +290,28 @@ function labelCellRow(
   }
   let x = x0;
   while (x < x1) {
+    // The leader at this pixel (first maximum), then the λ where another line overtakes it.
     const lambda = cols.weight[2 * x + 1]!;
     let lead = 0;
     let top = a[0]! + lambda * (b[0]! - a[0]!);
-    let second = Number.NEGATIVE_INFINITY;
     for (let i = 1; i < count; i++) {
       const v = a[i]! + lambda * (b[i]! - a[i]!);
       if (v > top) {
-        second = top;
         top = v;
         lead = i;
-      } else if (v > second) second = v;
+      }
     }
-    if (top - second <= eps) {
-      labels[row + x] = exactLabel(grid, cols, kept, first, count, r0, r1, c, c1, wy0, wy1, x) + offset;
-      x++;
-      continue;
-    }
-    // The leader keeps a margin > ε over slot i while (a_L − a_i) + λ·s_i > ε, s_i the slope
-    // difference: up to λ < (ε − (a_L − a_i)) / s_i when s_i < 0, for ever otherwise.
     const slope = b[lead]! - a[lead]!;
     let end = Number.POSITIVE_INFINITY;
     for (let i = 0; i < count; i++) {
       const s = slope - (b[i]! - a[i]!);
-      if (i !== lead && s < 0) end = Math.min(end, (eps - (a[lead]! - a[i]!)) / s);
+      // Line i gains on the leader: it catches up at λ + gap/(−s).
+      if (i !== lead && s < 0) end = Math.min(end, lambda + (top - (a[i]! + lambda * (b[i]! - a[i]!))) / -s);
     }
     const label = kept[first + lead]! + offset;
     do labels[row + x++] = label;
     while (x < x1 && cols.weight[2 * x + 1]! < end);
   }
-}
-
-/** The slot upsampleMasks + argmaxSlots pick at output column x (x pass, y pass, float32, first maximum). */
-function exactLabel(
-  grid: Grid,
-  cols: ResampleTable,
-  kept: Uint8Array,
-  first: number,
-  count: number,
-  r0: number,
-  r1: number,
-  c: number,
-  c1: number,
-  wy0: number,
-  wy1: number,
-  x: number,
-): number {
-  const { masks, n } = grid;
-  const wx0 = cols.weight[2 * x]!;
-  const wx1 = cols.weight[2 * x + 1]!;
-  let best = Number.NEGATIVE_INFINITY;
-  let arg = 0;
-  for (let i = 0; i < count; i++) {
-    const j = kept[first + i]!;
-    const base = j * n;
-    const upper = wx0 * masks[base + r0 + c]! + wx1 * masks[base + r0 + c1]!;
-    const lower = wx0 * masks[base + r1 + c]! + wx1 * masks[base + r1 + c1]!;
-    const v = Math.fround(wy0 * upper + wy1 * lower);
-    if (v > best) {
-      best = v;
-      arg = j;
-    }
-  }
-  return arg;
 }
 
 /**
