@@ -13,24 +13,41 @@
  */
 import { f64x2Const, get, I32, i32, i64x2Const, moduleOf, set, simd, uleb, V128 } from './wasmAssembler.js';
 
+/** Vectors (of two values) per loop iteration. */
+const U = 4;
 const LOW = -708.3;
 const HIGH = 709;
 
-/** The kernel's module bytes: `exp(ptr, count)` replaces `count` f64 values at `ptr` (rounded up to pairs). */
+/** The kernel's module bytes: `exp(ptr, count)` replaces `count` f64 values at `ptr` (rounded up to a multiple of 2U). */
 export function expKernelBytes(): Uint8Array<ArrayBuffer> {
   const f64x2 = {
     add: simd(0xf0),
     sub: simd(0xf1),
     mul: simd(0xf2),
-    min: simd(0xf4),
-    max: simd(0xf5),
+    pmin: simd(0xf6),
+    pmax: simd(0xf7),
     nearest: simd(0x94),
     lt: simd(0x49),
     gt: simd(0x4a),
   };
-  const load = [...simd(0x00), 4, ...uleb(0)];
-  const store = [...simd(0x0b), 4, ...uleb(0)];
-  // params 0 ptr, 1 count; i32 locals 2 p, 3 end; v128 locals 4 x, 5 n, 6 r, 7 q.
+  const load = (offset: number) => [...simd(0x00), 4, ...uleb(offset)];
+  const store = (offset: number) => [...simd(0x0b), 4, ...uleb(offset)];
+  // U independent vectors per iteration, their steps interleaved (the Horner chain is long).
+  // params 0 ptr, 1 count; i32 locals 2 p, 3 end; v128 locals per vector u: x 4 + 4u, n 5 + 4u, r 6 + 4u, q 7 + 4u.
+  const X = (u: number) => 4 + 4 * u;
+  const Nn = (u: number) => 5 + 4 * u;
+  const R = (u: number) => 6 + 4 * u;
+  const Q = (u: number) => 7 + 4 * u;
+  const each = (f: (u: number) => number[]): number[] => {
+    const out: number[] = [];
+    for (let u = 0; u < U; u++) out.push(...f(u));
+    return out;
+  };
+  const inverseFactorial = (k: number) => {
+    let f = 1;
+    for (let i = 2; i <= k; i++) f *= i;
+    return 1 / f;
+  };
   const body: number[] = [
     ...get(0),
     ...set(2),
@@ -49,79 +66,75 @@ export function expKernelBytes(): Uint8Array<ArrayBuffer> {
     0x4e, // i32.ge_s
     0x0d,
     1, // br_if out
-    ...get(2),
-    ...load,
-    ...set(4),
-    // r ← clamp(x); n = nearest(r·log₂e); r = (r − n·ln2_hi) − n·ln2_lo
-    ...get(4),
-    ...f64x2Const(LOW),
-    ...f64x2.max,
-    ...f64x2Const(HIGH),
-    ...f64x2.min,
-    ...set(6),
-    ...get(6),
-    ...f64x2Const(Math.LOG2E),
-    ...f64x2.mul,
-    ...f64x2.nearest,
-    ...set(5),
-    ...get(6),
-    ...get(5),
-    ...f64x2Const(0.6931471803691238),
-    ...f64x2.mul,
-    ...f64x2.sub,
-    ...get(5),
-    ...f64x2Const(1.9082149292705877e-10),
-    ...f64x2.mul,
-    ...f64x2.sub,
-    ...set(6),
+    ...each((u) => [...get(2), ...load(16 * u), ...set(X(u))]),
+    // r ← clamp(x) (pmax/pmin: plain maxpd/minpd; NaN passes through); n = nearest(r·log₂e)
+    ...each((u) => [
+      ...get(X(u)),
+      ...f64x2Const(LOW),
+      ...f64x2.pmax,
+      ...f64x2Const(HIGH),
+      ...f64x2.pmin,
+      ...set(R(u)),
+    ]),
+    ...each((u) => [...get(R(u)), ...f64x2Const(Math.LOG2E), ...f64x2.mul, ...f64x2.nearest, ...set(Nn(u))]),
+    // r = (r − n·ln2_hi) − n·ln2_lo
+    ...each((u) => [
+      ...get(R(u)),
+      ...get(Nn(u)),
+      ...f64x2Const(0.6931471803691238),
+      ...f64x2.mul,
+      ...f64x2.sub,
+      ...get(Nn(u)),
+      ...f64x2Const(1.9082149292705877e-10),
+      ...f64x2.mul,
+      ...f64x2.sub,
+      ...set(R(u)),
+    ]),
+    // q = Σ r^k/k! by Horner from k = 12 down to 0
+    ...each((u) => [...f64x2Const(inverseFactorial(12)), ...set(Q(u))]),
   ];
-  // q = Σ r^k/k! by Horner from k = 12 down to 0.
-  const inverseFactorial = (k: number) => {
-    let f = 1;
-    for (let i = 2; i <= k; i++) f *= i;
-    return 1 / f;
-  };
-  body.push(...f64x2Const(inverseFactorial(12)), ...set(7));
   for (let k = 11; k >= 0; k--) {
     body.push(
-      ...get(7),
-      ...get(6),
-      ...f64x2.mul,
-      ...f64x2Const(inverseFactorial(k)),
-      ...f64x2.add,
-      ...set(7),
+      ...each((u) => [
+        ...get(Q(u)),
+        ...get(R(u)),
+        ...f64x2.mul,
+        ...f64x2Const(inverseFactorial(k)),
+        ...f64x2.add,
+        ...set(Q(u)),
+      ]),
     );
   }
   body.push(
-    // q·2ⁿ: the bits of 2ⁿ are (n + 1023) << 52
-    ...get(7),
-    ...get(5),
-    ...simd(0xfc), // i32x4.trunc_sat_f64x2_s_zero
-    ...simd(0xc7), // i64x2.extend_low_i32x4_s
-    ...i64x2Const(1023),
-    ...simd(0xce), // i64x2.add
-    ...i32(52),
-    ...simd(0xcb), // i64x2.shl
-    ...f64x2.mul,
-    // 0 where x < LOW
-    ...get(4),
-    ...f64x2Const(LOW),
-    ...f64x2.lt,
-    ...simd(0x4f), // v128.andnot
-    ...set(7),
-    // +∞ where x > HIGH
-    ...f64x2Const(Number.POSITIVE_INFINITY),
-    ...get(7),
-    ...get(4),
-    ...f64x2Const(HIGH),
-    ...f64x2.gt,
-    ...simd(0x52), // v128.bitselect
-    ...set(7),
+    ...each((u) => [
+      // q·2ⁿ: the bits of 2ⁿ are (n + 1023) << 52
+      ...get(Q(u)),
+      ...get(Nn(u)),
+      ...simd(0xfc), // i32x4.trunc_sat_f64x2_s_zero
+      ...simd(0xc7), // i64x2.extend_low_i32x4_s
+      ...i64x2Const(1023),
+      ...simd(0xce), // i64x2.add
+      ...i32(52),
+      ...simd(0xcb), // i64x2.shl
+      ...f64x2.mul,
+      // 0 where x < LOW
+      ...get(X(u)),
+      ...f64x2Const(LOW),
+      ...f64x2.lt,
+      ...simd(0x4f), // v128.andnot
+      ...set(Q(u)),
+      // +∞ where x > HIGH
+      ...get(2),
+      ...f64x2Const(Number.POSITIVE_INFINITY),
+      ...get(Q(u)),
+      ...get(X(u)),
+      ...f64x2Const(HIGH),
+      ...f64x2.gt,
+      ...simd(0x52), // v128.bitselect
+      ...store(16 * u),
+    ]),
     ...get(2),
-    ...get(7),
-    ...store,
-    ...get(2),
-    ...i32(16),
+    ...i32(16 * U),
     0x6a,
     ...set(2),
     0x0c,
@@ -134,13 +147,13 @@ export function expKernelBytes(): Uint8Array<ArrayBuffer> {
     2,
     [
       [2, I32],
-      [4, V128],
+      [4 * U, V128],
     ],
     body,
   );
 }
 
-/** Values per kernel call: the module's memory holds one chunk (+ a pad lane). */
+/** Values per kernel call: the module's memory holds one chunk (+ the last block's padding). */
 const CHUNK = 8192;
 
 interface Kernel {
@@ -156,10 +169,10 @@ function load(): Kernel | null {
   try {
     const bytes = expKernelBytes();
     if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) {
-      const memory = new WebAssembly.Memory({ initial: Math.ceil(((CHUNK + 2) * 8) / 65536) });
+      const memory = new WebAssembly.Memory({ initial: Math.ceil(((CHUNK + 2 * U) * 8) / 65536) });
       const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
       kernel = {
-        view: new Float64Array(memory.buffer, 0, CHUNK + 2),
+        view: new Float64Array(memory.buffer, 0, CHUNK + 2 * U),
         exp: instance.exports.exp as Kernel['exp'],
       };
     }
