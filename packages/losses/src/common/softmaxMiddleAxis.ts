@@ -3,7 +3,7 @@
  * DIST's per-pixel object probabilities (softmax over objects) — and its backward pass. Every loop
  * walks contiguous rows of N values, with per-column running max/sum buffers.
  */
-import type { FloatArray } from '@slotmatch/core';
+import { expInPlace, type FloatArray } from '@slotmatch/core';
 
 /** out[f, s, n] = softmax_s(scale·logits[f, :, n]) for `frames` blocks of [S, N] (scale = 1/τ). */
 export function softmaxMiddleAxis(
@@ -23,14 +23,15 @@ export function softmaxMiddleAxis(
       const o = base + s * N;
       for (let n = 0; n < N; n++) if (scale * logits[o + n]! > max[n]!) max[n] = scale * logits[o + n]!;
     }
+    for (let s = 0; s < S; s++) {
+      const o = base + s * N;
+      for (let n = 0; n < N; n++) out[o + n] = scale * logits[o + n]! - max[n]!;
+    }
+    expInPlace(out, base, S * N);
     sum.fill(0);
     for (let s = 0; s < S; s++) {
       const o = base + s * N;
-      for (let n = 0; n < N; n++) {
-        const e = Math.exp(scale * logits[o + n]! - max[n]!);
-        out[o + n] = e;
-        sum[n]! += e;
-      }
+      for (let n = 0; n < N; n++) sum[n]! += out[o + n]!;
     }
     for (let n = 0; n < N; n++) sum[n] = 1 / sum[n]!;
     for (let s = 0; s < S; s++) {

@@ -3,7 +3,7 @@
  * 2022) over per-pixel object probabilities (METHODS.md §4): shared forward/backward of
  * τ²·mean(1 − Pearson) along one axis of [B, O, P] probabilities p = softmax_O(logits/τ).
  */
-import { type FloatArray, InputError, type Tensor } from '@slotmatch/core';
+import { expInPlace, type FloatArray, InputError, type Tensor } from '@slotmatch/core';
 import { expectInput } from '../common/checks.js';
 import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
@@ -81,15 +81,16 @@ function softmaxTile(
       if (v > max[i]!) max[i] = v;
     }
   }
-  sum.fill(0, 0, w);
   for (let o = 0; o < O; o++) {
     const row = base + o * P + n0;
     const t = o * w;
-    for (let i = 0; i < w; i++) {
-      const e = Math.exp(scale * x[row + i]! - max[i]!);
-      p[t + i] = e;
-      sum[i]! += e;
-    }
+    for (let i = 0; i < w; i++) p[t + i] = scale * x[row + i]! - max[i]!;
+  }
+  expInPlace(p, 0, O * w);
+  sum.fill(0, 0, w);
+  for (let o = 0; o < O; o++) {
+    const t = o * w;
+    for (let i = 0; i < w; i++) sum[i]! += p[t + i]!;
   }
   for (let i = 0; i < w; i++) sum[i] = 1 / sum[i]!;
   for (let o = 0; o < O; o++) {

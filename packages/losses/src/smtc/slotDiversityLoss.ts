@@ -1,4 +1,4 @@
-import type { Tensor } from '@slotmatch/core';
+import { expInPlace, type Tensor } from '@slotmatch/core';
 import { expectInput } from '../common/checks.js';
 import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
@@ -43,15 +43,16 @@ export function slotDiversityLoss(logits: Tensor): LossResult<'logits'> {
       const o = base + s * N;
       for (let n = 0; n < N; n++) if (x[o + n]! > colA[n]!) colA[n] = x[o + n]!;
     }
-    colB.fill(0);
     for (let s = 0; s < S; s++) {
       const o = base + s * N;
       const w = s * N;
-      for (let n = 0; n < N; n++) {
-        const e = Math.exp(x[o + n]! - colA[n]!);
-        p[w + n] = e;
-        colB[n]! += e;
-      }
+      for (let n = 0; n < N; n++) p[w + n] = x[o + n]! - colA[n]!;
+    }
+    expInPlace(p);
+    colB.fill(0);
+    for (let s = 0; s < S; s++) {
+      const w = s * N;
+      for (let n = 0; n < N; n++) colB[n]! += p[w + n]!;
     }
     for (let n = 0; n < N; n++) colB[n] = 1 / colB[n]!;
     // u_s = (p_s + 1e-8)/max(‖p_s + 1e-8‖, 1e-12); colA = Σ_s u_s
