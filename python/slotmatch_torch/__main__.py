@@ -11,6 +11,7 @@ COMMANDS = {
     "export": "trained teacher/student checkpoint -> model bundle (ONNX graphs + model.json)",
     "train": "train a SlotContrast teacher (L_rec + alpha*L_slot-contrast)",
     "distill": "distil a SlotMatch student from a frozen teacher (+ beta*L_slot-KD)",
+    "pretrain": "stage 1 of the synthetic-world recipe: pixel slot-attention autoencoder trains the backbone",
     "golden": "write JSON fixtures of loss values and gradients (torch autograd) for the TS losses",
     "fixtures": "write the parity fixtures the TypeScript tests read (tiny bundles, clips, forward passes)",
 }

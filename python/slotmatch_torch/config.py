@@ -211,3 +211,31 @@ def square_grid(p: int) -> int:
     if side * side != p:
         raise ValueError(f"{p} tokens do not form a square grid")
     return side
+
+
+# Synthetic-world recipe (python/README.md "Synthetic world recipe"): a frozen 'synth-cnn' backbone pre-trained
+# by ``python3 -m slotmatch_torch pretrain`` (stage 1), then the SlotContrast head (stage 2). 32×32 input,
+# pixels in [0, 1] without re-normalisation, token grid 16×16.
+SYNTH_IMAGE = 32
+
+
+def synth_teacher() -> ModelConfig:
+    """Synthetic-world teacher: synth-cnn (4 conv 5×5, C = D = 32, pooled 2 → 16×16 tokens), K = 7, S = 64,
+    decoder 3×128."""
+    return ModelConfig(
+        backbone="synth-cnn", vit_size=None, backbone_options={"dim": 32, "stride": 2, "layers": 4, "kernel": 5},
+        trainable_backbone=False, image_height=SYNTH_IMAGE, image_width=SYNTH_IMAGE, mean=[0.0, 0.0, 0.0],
+        std=[1.0, 1.0, 1.0], num_slots=7, slot_dim=64, decoder_hidden=[128, 128, 128],
+    )
+
+
+def synth_student() -> ModelConfig:
+    """Synthetic-world student (SlotMatch and the baseline): synth-cnn (3 conv 5×5, C = D = 24, pooled 2), the
+    teacher's K = 7 and grid, S = 32 (slot-KD through a learned projection), MLP/predictor hidden 64, decoder 2×64."""
+    return synth_teacher().replace(
+        backbone_options={"dim": 24, "stride": 2, "layers": 3, "kernel": 5}, slot_dim=32, corrector_mlp_hidden=64,
+        predictor_hidden=64, decoder_hidden=[64, 64],
+    )
+
+
+PRESETS.update({"synth-teacher": synth_teacher, "synth-student": synth_student})

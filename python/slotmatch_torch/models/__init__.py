@@ -12,3 +12,5 @@ __all__ = [
     "GRUCell", "SlotAttention", "FixedLearnedInit", "SlotContrastModel", "build_model", "VisionTransformer",
     "resample_position_embedding",
 ]
+
+from ..recipes import synth_cnn as _synth_cnn  # noqa: E402,F401  registers the 'synth-cnn' backbone

@@ -1,0 +1,58 @@
+"""``python3 -m slotmatch_torch pretrain``: stage 1 of the synthetic-world recipe (see ``--help``)."""
+import argparse
+import shlex
+import sys
+
+
+def main(argv) -> int:
+    from ..recipes.pretrain import PretrainConfig, run_pretrain
+
+    d = PretrainConfig()
+    p = argparse.ArgumentParser(
+        prog="python3 -m slotmatch_torch pretrain",
+        description="Stage 1 of the synthetic-world recipe: a pixel slot-attention autoencoder (BO-QSA init, one "
+        "colour per slot blended by the attention masks) trains the backbone, adapter, initial slots and slot "
+        "attention on frames only. Continue with: train --init-from RUN_DIR/checkpoint.pt. Running again with the "
+        "same --out resumes.",
+    )
+    p.add_argument("--data", required=True, metavar="DIR", help="DAVIS-layout training videos (frames only)")
+    p.add_argument("--out", required=True, metavar="RUN_DIR")
+    p.add_argument("--config", default="synth-teacher", help="preset or JSON of the stage-2 model (default synth-teacher)")
+    p.add_argument("--set", dest="model_set", action="append", default=[], metavar="FIELD=VALUE")
+    p.add_argument("--max-steps", type=int, default=d.max_steps)
+    p.add_argument("--batch-frames", type=int, default=d.batch_frames)
+    p.add_argument("--lr", type=float, default=d.lr)
+    p.add_argument("--warmup-steps", type=int, default=d.warmup_steps)
+    p.add_argument("--seed", type=int, default=d.seed)
+    p.add_argument("--eval-data", default=None, metavar="DIR")
+    p.add_argument("--eval-every", type=int, default=0)
+    p.add_argument("--eval-videos", type=int, default=None)
+    p.add_argument("--time-limit", type=float, default=None, metavar="MINUTES")
+    p.add_argument("--threads", type=int, default=None)
+    p.add_argument("--quiet", action="store_true")
+    args = p.parse_args(argv)
+    try:
+        from ..train.cli_options import model_config_from_args
+
+        cfg = model_config_from_args(args, "synth-teacher")
+        options = dict(cfg.backbone_options)
+        options["stride"] = 1  # one token per pixel in stage 1; the stage-2 model pools
+        cfg = cfg.replace(backbone_options=options)
+        recipe = PretrainConfig(max_steps=args.max_steps, batch_frames=args.batch_frames, lr=args.lr,
+                                warmup_steps=args.warmup_steps, seed=args.seed)
+        summary = run_pretrain(args.data, args.out, cfg, recipe, eval_data=args.eval_data, eval_every=args.eval_every,
+                               eval_videos=args.eval_videos,
+                               time_limit=None if args.time_limit is None else 60 * args.time_limit,
+                               threads=args.threads, command="python3 -m slotmatch_torch pretrain " + shlex.join(argv),
+                               quiet=args.quiet)
+    except (ValueError, OSError) as error:
+        print(f"slotmatch_torch pretrain: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    print(f"pretrain: step {summary['step']}, eval {summary['eval']}, checkpoint {summary['checkpoint']}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,126 @@
+"""The synthetic-world recipe: the 'synth-cnn' backbone, the synth presets, BO-QSA slots and the stage-1
+``pretrain`` command (resumable, loadable by ``train --init-from``, exportable as a bundle)."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from davis_squares import write_squares
+from slotmatch_torch.config import ModelConfig, preset, synth_student, synth_teacher
+from slotmatch_torch.models import build_model
+from slotmatch_torch.recipes.pretrain import PretrainConfig, bo_qsa_slots, run_pretrain
+from slotmatch_torch.recipes.synth_cnn import SynthCNN, position_grid
+
+PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def small(stride=1, **changes):
+    cfg = synth_teacher().replace(image_height=16, image_width=16, num_slots=3, slot_dim=16, decoder_hidden=[16],
+                                  backbone_options={"dim": 8, "stride": stride, "layers": 2, "kernel": 3})
+    return cfg.replace(**changes) if changes else cfg
+
+
+def test_position_grid_spans_the_unit_square_row_major():
+    g = position_grid(3, 4)
+    assert g.shape == (12, 4)
+    assert g[0].tolist() == [0.0, 0.0, 1.0, 1.0]
+    assert g[3].tolist() == [1.0, 0.0, 0.0, 1.0]  # end of the first row: x = 1
+    assert g[-1].tolist() == [1.0, 1.0, 0.0, 0.0]
+
+
+def test_synth_cnn_tokens_are_pooled_conv_features_plus_position():
+    torch.manual_seed(0)
+    net = SynthCNN(8, 12, dim=5, stride=2, layers=2, kernel=3)
+    x = torch.rand(2, 3, 8, 12)
+    tokens = net(x)
+    assert tokens.shape == (2, 4 * 6, 5)
+    h = torch.nn.functional.avg_pool2d(net.convs(x), 2)
+    expected = h.flatten(2).transpose(1, 2) + net.position(position_grid(4, 6))
+    assert torch.allclose(tokens, expected)
+    assert tokens[0, 1 * 6 + 2].allclose(h[0, :, 1, 2] + net.position(position_grid(4, 6)[8]))
+
+
+def test_stride_one_and_two_share_every_weight():
+    a = build_model(small(stride=1))
+    b = build_model(small(stride=2))
+    backbone = {k: v.shape for k, v in a.state_dict().items() if k.startswith("encoder.module.")}
+    assert backbone == {k: v.shape for k, v in b.state_dict().items() if k.startswith("encoder.module.")}
+    assert a.config.num_patches == 256 and b.config.num_patches == 64
+
+
+def test_synth_presets_teacher_student_interface_and_size():
+    t, s = preset("synth-teacher"), preset("synth-student")
+    assert (t.image_height, t.num_slots, t.grid_height) == (s.image_height, s.num_slots, s.grid_height)
+    assert not t.trainable_backbone and not s.trainable_backbone
+    pt, ps = build_model(t).parameter_counts()["total"], build_model(s).parameter_counts()["total"]
+    assert pt >= 3 * ps, (pt, ps)
+    assert ModelConfig.from_dict(json.loads(json.dumps(s.to_dict()))) == synth_student()
+
+
+def test_bo_qsa_forward_equals_plain_iterations_and_gradient_reaches_the_init():
+    torch.manual_seed(1)
+    model = build_model(small())
+    corrector = model.processor.module.corrector
+    init = model.initializer(2)
+    tokens = torch.randn(2, 256, 16)
+    out = bo_qsa_slots(corrector, init, tokens, 3)
+    plain = corrector(init, tokens, 3)
+    assert torch.allclose(out["slots"], plain["slots"], atol=1e-6)
+    out["slots"].sum().backward()
+    assert model.initializer.slots.grad is not None and model.initializer.slots.grad.abs().sum() > 0
+    assert corrector.to_k.weight.grad.abs().sum() > 0
+
+
+@pytest.fixture(scope="module")
+def squares(tmp_path_factory):
+    return str(write_squares(tmp_path_factory.mktemp("sq"), videos=3, frames=6, height=16, width=16, objects=2))
+
+
+def test_pretrain_resumes_bit_identically_and_logs_attention_scores(squares, tmp_path):
+    recipe = PretrainConfig(max_steps=4, batch_frames=4, warmup_steps=2)
+    one = run_pretrain(squares, str(tmp_path / "one"), small(), recipe, eval_data=squares, eval_every=4, quiet=True)
+    run_pretrain(squares, str(tmp_path / "two"), small(), PretrainConfig(max_steps=4, batch_frames=4, warmup_steps=2),
+                 time_limit=0.0, quiet=True)  # stops before the first step, checkpoint at step 0
+    two = run_pretrain(squares, str(tmp_path / "two"), None, None, eval_data=squares, eval_every=4, quiet=True)
+    assert one["step"] == two["step"] == 4
+    a = torch.load(one["checkpoint"])["state_dict"]
+    b = torch.load(two["checkpoint"])["state_dict"]
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+    assert any(k.startswith("pretrain_head.") for k in a)
+    records = [json.loads(line) for line in open(tmp_path / "one" / "log.jsonl")]
+    evals = [r for r in records if r["type"] == "eval"]
+    assert evals and -1.0 <= evals[-1]["video_fg_ari"] <= 1.0 and 0.0 <= evals[-1]["video_mbo"] <= 1.0
+
+
+def test_pretrain_refuses_a_pooled_backbone(squares, tmp_path):
+    with pytest.raises(ValueError, match="stride = 1"):
+        run_pretrain(squares, str(tmp_path / "x"), small(stride=2), PretrainConfig(max_steps=1, batch_frames=2))
+
+
+def test_cli_pretrain_then_train_init_from_then_export(squares, tmp_path):
+    cfg = json.dumps(small(stride=2).to_dict())
+    env = dict(os.environ, PYTHONPATH=PYTHON_DIR)
+    run = lambda *a: subprocess.run([sys.executable, "-m", "slotmatch_torch", *a], env=env, capture_output=True, text=True)
+    pre = run("pretrain", "--data", squares, "--out", str(tmp_path / "pre"), "--config", cfg, "--max-steps", "2",
+              "--batch-frames", "4", "--quiet")
+    assert pre.returncode == 0, pre.stderr
+    stored = torch.load(tmp_path / "pre" / "checkpoint.pt")
+    assert stored["model_config"]["backbone_options"]["stride"] == 1
+    train = run("train", "--data", squares, "--out", str(tmp_path / "t"), "--config", cfg, "--max-steps", "1",
+                "--batch-size", "2", "--warmup-steps", "0", "--init-from", str(tmp_path / "pre" / "checkpoint.pt"),
+                "--quiet")
+    assert train.returncode == 0, train.stderr
+    trained = torch.load(tmp_path / "t" / "checkpoint.pt")
+    groups = json.load(open(tmp_path / "t" / "config.json"))["initialised_from"]["groups"]
+    assert set(groups) == {"initializer", "encoder.module.backbone", "encoder.module.output_transform",
+                           "processor.module.corrector"}
+    key = "encoder.module.backbone.model.convs.0.weight"
+    assert torch.equal(trained["state_dict"][key], stored["state_dict"][key])  # frozen backbone kept as pre-trained
+    out = run("export", str(tmp_path / "t" / "checkpoint.pt"), "--out", str(tmp_path / "bundle"), "--name", "synth-t")
+    assert out.returncode == 0, out.stderr
+    manifest = json.load(open(tmp_path / "bundle" / "model.json"))
+    assert manifest["tokens"] == {"gridHeight": 8, "gridWidth": 8, "dim": 8}
+    assert manifest["input"]["mean"] == [0.0, 0.0, 0.0]
