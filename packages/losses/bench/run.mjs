@@ -4,19 +4,21 @@
 // For each loss: forward + backward time (median) of the TypeScript implementation at the official
 // shapes (METHODS.md; where a paper gives none, the shapes noted below), and in the same run the
 // time of the torch reference (python/slotmatch_torch/losses) doing forward + autograd backward on
-// the same shapes, in a /usr/bin/python3 child with torch.set_num_threads(1), alternating TS and
-// torch measurements so that load from other processes affects both; each side's best time is
-// kept. Prints the ratio
-// TS/torch (≤ 1 meets the goal "no slower than PyTorch CPU single-threaded").
+// the same shapes, in a /usr/bin/python3 child with torch.set_num_threads(1) (and OMP/MKL/OpenBLAS
+// limited to 1 thread), alternating TS and torch measurements so that load from other processes
+// affects both. Each measurement drops its first (warm-up) call; each side's time is the median of
+// all its calls over the rounds (the minimum is printed too). Prints the ratio of medians TS/torch
+// (≤ 1 meets the goal "no slower than PyTorch CPU single-threaded").
 //
 //   --only NAME[,NAME]   run a subset     --seconds S   minimum seconds per measurement (default 1)
 //   --torch-dtype float32|float64 (default float32, torch's training dtype; TS always accumulates in float64)
 //   --no-torch           TypeScript only      --rounds R   interleaved TS/torch rounds per loss (default 2)
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { gemmBackend } from '@slotmatch/core';
+import { expBackend, gemmBackend } from '@slotmatch/core';
 import * as L from '@slotmatch/losses';
 
 const { values } = parseArgs({
@@ -180,9 +182,13 @@ function timeTs(c, x) {
     times.push(performance.now() - t0);
     if (times.length >= 3 && performance.now() - start >= minSeconds * 1000) break;
   }
-  const rest = times.slice(1).sort((a, b) => a - b); // the first run includes JIT warm-up
-  return { min: rest[0], median: rest[Math.floor(rest.length / 2)], reps: rest.length };
+  return times.slice(1); // the first run includes JIT warm-up
 }
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 
 /** The torch child: one JSON case per line in, one JSON result per line out; undefined when unavailable. */
 async function startTorch() {
@@ -193,6 +199,8 @@ async function startTorch() {
       BENCH_TORCH_DTYPE: torchDtype,
       BENCH_MIN_SECONDS: String(minSeconds),
       OMP_NUM_THREADS: '1',
+      MKL_NUM_THREADS: '1',
+      OPENBLAS_NUM_THREADS: '1',
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -223,27 +231,35 @@ async function startTorch() {
 
 const torch = await startTorch();
 console.log(
-  `@slotmatch/losses bench — forward+backward, best of ≥ ${minSeconds} s per side, ${rounds} interleaved rounds; ` +
-    `node ${process.version} (gemm: ${gemmBackend()}); torch ${torch?.version ?? '—'} ${torchDtype}, 1 thread\n`,
+  `@slotmatch/losses bench — forward+backward, median of ≥ ${minSeconds} s per side × ${rounds} interleaved rounds; ` +
+    `node ${process.version} (gemm: ${gemmBackend()}, exp: ${expBackend()}); torch ${torch?.version ?? '—'} ${torchDtype}, ` +
+    `1 thread; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n`,
 );
 const rows = [];
 for (const c of cases) {
   const x = inputsOf(c);
-  let ts = Number.POSITIVE_INFINITY;
-  let py = Number.POSITIVE_INFINITY;
-  // Alternate TS and torch so that load from other processes hits both alike; keep each side's best.
+  const tsTimes = [];
+  const pyTimes = [];
+  // Alternate TS and torch so that load from other processes hits both alike.
   for (let r = 0; r < rounds; r++) {
-    ts = Math.min(ts, timeTs(c, x).min);
-    if (torch !== undefined) py = Math.min(py, (await torch.measure(c)).min);
+    tsTimes.push(...timeTs(c, x));
+    if (torch !== undefined) pyTimes.push(...(await torch.measure(c)).times);
   }
   const shape = Object.values(c.shapes)[0].join('×');
-  const have = Number.isFinite(py);
+  const ts = median(tsTimes);
+  const have = pyTimes.length > 0;
+  const py = have ? median(pyTimes) : Number.NaN;
   rows.push({
     loss: c.name,
     shape,
     'TS ms': ts.toFixed(2),
     'torch ms': have ? py.toFixed(2) : '—',
     'TS/torch': have ? (ts / py).toFixed(2) : '—',
+    'TS min': Math.min(...tsTimes).toFixed(2),
+    'torch min': have ? Math.min(...pyTimes).toFixed(2) : '—',
+    reps: `${tsTimes.length}/${pyTimes.length}`,
   });
 }
 torch?.close();

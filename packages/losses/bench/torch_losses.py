@@ -1,7 +1,7 @@
 """PyTorch side of packages/losses/bench/run.mjs: forward+backward time of each torch reference loss.
 
 Reads one case per stdin line (JSON: {"name", "shapes": {input: dims}, "grads": [...], "options": {...}}) and answers
-each with one JSON line {"name", "min", "median" (milliseconds), "reps"}. Single-threaded (torch.set_num_threads(1)).
+each with one JSON line {"name", "min", "median", "times" (milliseconds, the warm-up call dropped), "reps"}. Single-threaded (torch.set_num_threads(1)).
 """
 import json
 import os
@@ -64,7 +64,13 @@ def measure(case, gen, min_seconds):
         if len(times) >= 3 and time.perf_counter() - start >= min_seconds:
             break
     rest = times[1:]  # the first run warms caches and allocations
-    return {"name": case["name"], "min": min(rest) * 1e3, "median": statistics.median(rest) * 1e3, "reps": len(rest)}
+    return {
+        "name": case["name"],
+        "min": min(rest) * 1e3,
+        "median": statistics.median(rest) * 1e3,
+        "times": [t * 1e3 for t in rest],
+        "reps": len(rest),
+    }
 
 
 def main():
