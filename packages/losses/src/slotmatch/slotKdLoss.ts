@@ -97,8 +97,10 @@ export function slotKdLoss(teacher: Tensor, student: Tensor, options: SlotKdOpti
     p = proj;
   }
   const td = teacher.data;
-  const tNorm = rowNorms(td, M, S);
-  const pNorm = rowNorms(p, M, S);
+  const hungarian = correspondence === 'hungarian';
+  // Norms up front only for the matching's cosines; the sweep below recomputes them with its dot products.
+  const tNorm = hungarian ? rowNorms(td, M, S) : new Float64Array(0);
+  const pNorm = hungarian ? rowNorms(p, M, S) : new Float64Array(0);
 
   const matching = new Int32Array(M);
   const cost = new Float64Array(K * K);
@@ -129,12 +131,20 @@ export function slotKdLoss(teacher: Tensor, student: Tensor, options: SlotKdOpti
     const rp = rt - (rt % K) + matching[rt]!;
     const to = rt * S;
     const po = rp * S;
-    const nt = tNorm[rt]!;
-    const np = pNorm[rp]!;
+    let d = 0;
+    let st = 0;
+    let sp = 0;
+    for (let i = 0; i < S; i++) {
+      const x = td[to + i]!;
+      const y = p[po + i]!;
+      d += x * y;
+      st += x * x;
+      sp += y * y;
+    }
+    const nt = Math.max(Math.sqrt(st), NORM_EPS);
+    const np = Math.max(Math.sqrt(sp), NORM_EPS);
     const it = 1 / nt;
     const ip = 1 / np;
-    let d = 0;
-    for (let i = 0; i < S; i++) d += td[to + i]! * p[po + i]!;
     const c = d * it * ip;
     total += 1 - c;
     const ct = nt === NORM_EPS ? 0 : c;
