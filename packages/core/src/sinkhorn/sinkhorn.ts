@@ -11,6 +11,7 @@
  * in SMTC (it is computed under `torch.no_grad`), so none is provided.
  */
 import { InputError } from '../errors/InputError.js';
+import { expInPlace } from '../ops/expWasm.js';
 import { expectFinite, expectShape } from '../tensor/checks.js';
 import { type FloatArray, sizeOf, type Tensor } from '../tensor/Tensor.js';
 
@@ -54,7 +55,8 @@ export function sinkhornPlan(
   const b = new Float64Array(m).fill(1);
   for (let i = 0; i < n; i++) a[i] = muS[os + i]! / sumS;
   const inv = -1 / eps;
-  for (let q = 0; q < n * m; q++) out[oo + q] = Math.exp(cost[oc + q]! * inv);
+  for (let q = 0; q < n * m; q++) out[oo + q] = cost[oc + q]! * inv;
+  expInPlace(out, oo, n * m); // K = exp(−C/ε), vectorised (ops/expWasm.ts)
   for (let it = 0; it < iterations; it++) {
     for (let i = 0; i < n; i++) {
       const row = oo + i * m;
