@@ -124,3 +124,25 @@ def test_cli_pretrain_then_train_init_from_then_export(squares, tmp_path):
     manifest = json.load(open(tmp_path / "bundle" / "model.json"))
     assert manifest["tokens"] == {"gridHeight": 8, "gridWidth": 8, "dim": 8}
     assert manifest["input"]["mean"] == [0.0, 0.0, 0.0]
+
+
+def test_shifted_blend_moves_content_by_the_shift_and_blends_by_the_masks():
+    from slotmatch_torch.recipes.pretrain import shifted_blend
+
+    frames = torch.zeros(1, 3, 8, 8)
+    frames[0, :, 2, 3] = 1.0  # a bright pixel at x = 3, y = 2
+    shift = torch.tensor([[[2 * 2 / 8, 0.0], [0.0, 2 * 1 / 8]]])  # slot 0: +2 px in x; slot 1: +1 px in y
+    only_first = torch.zeros(1, 2, 8, 8)
+    only_first[:, 0] = 1.0
+    out = shifted_blend(frames, shift, only_first)
+    assert out[0, 0, 2, 5] == pytest.approx(1.0) and out[0, 0, 2, 3] == pytest.approx(0.0)
+    half = torch.full((1, 2, 8, 8), 0.5)
+    out = shifted_blend(frames, shift, half)
+    assert out[0, 1, 2, 5] == pytest.approx(0.5) and out[0, 1, 3, 3] == pytest.approx(0.5)
+
+
+def test_pretrain_without_motion_reads_single_frames(squares, tmp_path):
+    recipe = PretrainConfig(max_steps=2, batch_frames=4, warmup_steps=1, motion_weight=0.0)
+    out = run_pretrain(squares, str(tmp_path / "m0"), small(), recipe, quiet=True)
+    stored = torch.load(out["checkpoint"])
+    assert stored["pretrain_config"]["motion_weight"] == 0.0 and out["step"] == 2

@@ -11,7 +11,7 @@ def main(argv) -> int:
     p = argparse.ArgumentParser(
         prog="python3 -m slotmatch_torch pretrain",
         description="Stage 1 of the synthetic-world recipe: a pixel slot-attention autoencoder (BO-QSA init, one "
-        "colour per slot blended by the attention masks) trains the backbone, adapter, initial slots and slot "
+        "colour per slot blended by the attention masks) plus a per-slot translation loss between two frames of a video trains the backbone, adapter, initial slots and slot "
         "attention on frames only. Continue with: train --init-from RUN_DIR/checkpoint.pt. Running again with the "
         "same --out resumes.",
     )
@@ -23,6 +23,9 @@ def main(argv) -> int:
     p.add_argument("--batch-frames", type=int, default=d.batch_frames)
     p.add_argument("--lr", type=float, default=d.lr)
     p.add_argument("--warmup-steps", type=int, default=d.warmup_steps)
+    p.add_argument("--motion-weight", type=float, default=d.motion_weight,
+                   help=f"weight of the per-slot translation loss between x_t and x_(t+gap); 0 = frames alone (default {d.motion_weight})")
+    p.add_argument("--gap", type=int, default=d.gap, help=f"frames between the two of a pair (default {d.gap})")
     p.add_argument("--seed", type=int, default=d.seed)
     p.add_argument("--eval-data", default=None, metavar="DIR")
     p.add_argument("--eval-every", type=int, default=0)
@@ -39,7 +42,8 @@ def main(argv) -> int:
         options["stride"] = 1  # one token per pixel in stage 1; the stage-2 model pools
         cfg = cfg.replace(backbone_options=options)
         recipe = PretrainConfig(max_steps=args.max_steps, batch_frames=args.batch_frames, lr=args.lr,
-                                warmup_steps=args.warmup_steps, seed=args.seed)
+                                warmup_steps=args.warmup_steps, seed=args.seed, motion_weight=args.motion_weight,
+                                gap=args.gap)
         summary = run_pretrain(args.data, args.out, cfg, recipe, eval_data=args.eval_data, eval_every=args.eval_every,
                                eval_videos=args.eval_videos,
                                time_limit=None if args.time_limit is None else 60 * args.time_limit,

@@ -8,9 +8,19 @@ its steps are cheap. Per frame x [3,H,W] (one token per pixel, backbone stride 1
     s = SlotAttention(s0, h, n) with the last of the n iterations taking the straight-through init of BO-QSA
         (Jia et al. 2023): iterations 1…n−1 without gradient, then s ← s.detach() + s0 − s0.detach()
     c_k = MLP_colour(s_k) ∈ R^3;  x̂[p] = Σ_k A[k, p]·c_k  with A the last iteration's attention (softmax over K)
-    L = mean_p ‖x̂[p] − x[p]‖²
+    L_rec = mean_p ‖x̂[p] − x[p]‖²
 
-Only the frames are read (never the masks). The weights keep the SlotContrast model's names
+Motion (``motion_weight`` > 0, default): each sample is a pair (x_t, x_{t+g}) of the same video (g = ``gap``);
+the slots of x_t initialise those of x_{t+g} (s' = SA(s, h', n)), both frames are reconstructed, and each slot
+also predicts its own translation d_k = 0.25·tanh(MLP_flow([s_k, s'_k])) ∈ R^2 (normalised image units):
+x_t shifted by d_k (bilinear, border padding), blended by the attention masks A' of x_{t+g}, must give x_{t+g}:
+
+    L_motion = mean_p ‖Σ_k A'[k, p]·shift(x_t, d_k)[p] − x_{t+g}[p]‖²
+    L = ½(L_rec(x_t) + L_rec(x_{t+g})) + λ_motion·L_motion
+
+A slot that covers pixels moving together explains them with one shift — the common-fate cue of motion
+grouping; on the synthetic world it roughly doubled FG-ARI after 600 steps against L_rec alone (curves in
+python/README.md). Only the frames are read (never the masks). The weights keep the SlotContrast model's names
 (``encoder.module.backbone.model.*``, ``encoder.module.output_transform.*``, ``initializer.slots``,
 ``processor.module.corrector.*``), so ``train --init-from`` loads them key for key; the colour head is
 stored as ``pretrain_head.*`` and ignored there; the predictor and decoder, which stage 1 does not use, are not
@@ -42,15 +52,18 @@ STAGE1_PREFIXES = ("initializer.", "encoder.module.", "processor.module.correcto
 
 @dataclass
 class PretrainConfig:
-    """Stage-1 recipe (fixed for a run folder). Defaults: the research runs that bound (FG-ARI ≈ 0.4 in ~600 steps)."""
+    """Stage-1 recipe (fixed for a run folder). Defaults: the research run that bound best on this CPU
+    (32 pairs, gap 2, λ_motion = 1: video FG-ARI ≈ 0.7 after 600 steps)."""
 
     max_steps: int = 3000
-    batch_frames: int = 32  # frames per step (pairs of consecutive frames from batch_frames/2 videos)
+    batch_frames: int = 64  # frames per step: batch_frames/2 pairs (x_t, x_{t+gap}), one per sampled clip
     lr: float = 4e-4
     warmup_steps: int = 200
     grad_clip: float = 1.0
     iterations: int = 3
     flip_prob: float = 0.5
+    motion_weight: float = 1.0
+    gap: int = 2
     seed: int = 0
 
 
@@ -65,6 +78,33 @@ class ColourHead(nn.Module):
         return self.net(slots)
 
 
+class FlowHead(nn.Module):
+    """d_k = max_shift·tanh(Lin(2S→S) ReLU Lin(S→2) of [s_k, s'_k]): one translation per slot (module doc)."""
+
+    def __init__(self, slot_dim: int, max_shift: float = 0.25):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(2 * slot_dim, slot_dim), nn.ReLU(), nn.Linear(slot_dim, 2))
+        self.max_shift = max_shift
+
+    def forward(self, before: torch.Tensor, after: torch.Tensor) -> torch.Tensor:
+        return torch.tanh(self.net(torch.cat([before, after], dim=-1))) * self.max_shift
+
+
+def shifted_blend(frames: torch.Tensor, shifts: torch.Tensor, masks: torch.Tensor) -> torch.Tensor:
+    """Σ_k masks[:, k]·shift(frames, shifts[:, k]): frames [N,3,H,W], shifts [N,K,2] (x, y in normalised units,
+    content moves by +d), masks [N,K,H,W] → [N,3,H,W] (bilinear sampling at p − d, border padding)."""
+    n, k, _ = shifts.shape
+    h, w = frames.shape[-2:]
+    theta = torch.zeros(n * k, 2, 3, dtype=frames.dtype)
+    theta[:, 0, 0] = 1.0
+    theta[:, 1, 1] = 1.0
+    theta = theta + torch.cat([torch.zeros(n * k, 2, 2, dtype=frames.dtype), -shifts.reshape(n * k, 2, 1)], dim=-1)
+    grid = F.affine_grid(theta, [n * k, 3, h, w], align_corners=False)
+    source = frames[:, None].expand(-1, k, -1, -1, -1).reshape(n * k, 3, h, w)
+    warped = F.grid_sample(source, grid, padding_mode="border", align_corners=False).reshape(n, k, 3, h, w)
+    return (masks[:, :, None] * warped).sum(1)
+
+
 def bo_qsa_slots(corrector: nn.Module, init: torch.Tensor, tokens: torch.Tensor, iterations: int) -> Dict[str, torch.Tensor]:
     """Slot attention with BO-QSA's straight-through last iteration (module doc)."""
     slots = init
@@ -76,7 +116,7 @@ def bo_qsa_slots(corrector: nn.Module, init: torch.Tensor, tokens: torch.Tensor,
 
 
 def autoencode(model: nn.Module, head: nn.Module, frames: torch.Tensor, iterations: int, init=None):
-    """frames [N,3,H,W] → (reconstruction [N,3,H,W], attention [N,K,P], slots [N,K,S])."""
+    """frames [N,3,H,W] → (reconstruction [N,3,H,W], attention [N,K,P], slots [N,K,S], masks [N,K,H,W])."""
     cfg = model.config
     features = model.encode(frames)
     tokens = model.encoder.module.output_transform(features)
@@ -91,7 +131,7 @@ def autoencode(model: nn.Module, head: nn.Module, frames: torch.Tensor, iteratio
         masks = F.interpolate(masks.flatten(1, 2), size=tuple(frames.shape[2:]), mode="bilinear",
                               align_corners=False).unflatten(1, (k, 1))
     reconstruction = (masks * colours[..., None, None]).sum(1)
-    return reconstruction, attention, out["slots"]
+    return reconstruction, attention, out["slots"], masks[:, :, 0]
 
 
 def evaluate_attention(model, head, root: str, iterations: int, max_videos=None, max_frames=None) -> Dict[str, float]:
@@ -106,7 +146,7 @@ def evaluate_attention(model, head, root: str, iterations: int, max_videos=None,
                                      mean=cfg.mean, std=cfg.std):
                 slots, attn = None, []
                 for t in range(video.frames.shape[0]):
-                    _, a, slots = autoencode(model, head, video.frames[t:t + 1], iterations, slots)
+                    _, a, slots, _ = autoencode(model, head, video.frames[t:t + 1], iterations, slots)
                     attn.append(a[0])
                 labels = hard_labels(torch.stack(attn), (cfg.grid_height, cfg.grid_width), video.masks.shape[1:])
                 for key, value in video_object_metrics(video.masks, labels).items():
@@ -144,11 +184,15 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
         raise ValueError("pretrain: the backbone must keep one token per pixel (backbone_options.stride = 1)")
     if recipe.batch_frames < 2 or recipe.batch_frames % 2:
         raise ValueError("pretrain: batch_frames must be an even number >= 2")
+    if recipe.gap < 1:
+        raise ValueError("pretrain: gap must be >= 1")
     torch.manual_seed(recipe.seed)
     np.random.seed(recipe.seed % (2**32))
     model = build_model(cfg)
     head = ColourHead(cfg.slot_dim)
-    params = [p for p in list(model.parameters()) + list(head.parameters()) if p.requires_grad]
+    flow = FlowHead(cfg.slot_dim)
+    extra = {"pretrain_head.": head, "pretrain_flow.": flow}
+    params = [p for p in list(model.parameters()) + list(head.parameters()) + list(flow.parameters()) if p.requires_grad]
     optimizer = torch.optim.Adam(params, lr=recipe.lr)
     step, elapsed, last_eval = 0, 0.0, None
     if state is not None:
@@ -157,11 +201,12 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
             for key, value in model.state_dict().items():
                 if key.startswith(STAGE1_PREFIXES):
                     value.copy_(own[key])
-        head.load_state_dict({k[len("pretrain_head."):]: v for k, v in own.items() if k.startswith("pretrain_head.")})
+        for prefix, module in extra.items():
+            module.load_state_dict({k[len(prefix):]: v for k, v in own.items() if k.startswith(prefix)})
         optimizer.load_state_dict(state["optimizer"])
         step, elapsed, last_eval = int(state["step"]), float(state["elapsed"]), state.get("metrics")
         set_rng_state(state["rng"])
-    dataset = ClipDataset(data, recipe.batch_frames // 2, 2, 1, "any", recipe.flip_prob, recipe.seed, True,
+    dataset = ClipDataset(data, recipe.batch_frames // 2, 2, recipe.gap if recipe.motion_weight > 0 else 1, "any", recipe.flip_prob, recipe.seed, True,
                           mean=cfg.mean, std=cfg.std)
     dataset.preload()
     if eval_data:
@@ -182,7 +227,8 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
 
     def save():
         sd = {k: v for k, v in model.state_dict().items() if k.startswith(STAGE1_PREFIXES)}
-        sd.update({f"pretrain_head.{k}": v for k, v in head.state_dict().items()})
+        for prefix, module in extra.items():
+            sd.update({f"{prefix}{k}": v for k, v in module.state_dict().items()})
         save_atomic({"format": FORMAT, "version": VERSION, "kind": "pretrain", "role": "pretrain",
                      "model_config": cfg.to_dict(), "pretrain_config": asdict(recipe), "state_dict": sd,
                      "optimizer": optimizer.state_dict(), "step": step, "elapsed": elapsed, "rng": rng_state(),
@@ -200,9 +246,17 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
         lr = recipe.lr * min(1.0, (step + 1) / max(recipe.warmup_steps, 1))
         for group in optimizer.param_groups:
             group["lr"] = lr
-        frames = dataset.batch(step, size).flatten(0, 1)
-        reconstruction, _, _ = autoencode(model, head, frames, recipe.iterations)
-        loss = F.mse_loss(reconstruction, frames)
+        pairs = dataset.batch(step, size)
+        if recipe.motion_weight > 0:
+            first, second = pairs[:, 0], pairs[:, 1]
+            rec0, _, slots0, _ = autoencode(model, head, first, recipe.iterations)
+            rec1, _, slots1, masks1 = autoencode(model, head, second, recipe.iterations, slots0)
+            motion = F.mse_loss(shifted_blend(first, flow(slots0, slots1), masks1), second)
+            loss = 0.5 * (F.mse_loss(rec0, first) + F.mse_loss(rec1, second)) + recipe.motion_weight * motion
+        else:
+            frames = pairs.flatten(0, 1)
+            reconstruction, _, _, _ = autoencode(model, head, frames, recipe.iterations)
+            loss = F.mse_loss(reconstruction, frames)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         if recipe.grad_clip > 0:
