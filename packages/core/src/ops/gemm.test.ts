@@ -55,6 +55,23 @@ describe('gemmNT on the WebAssembly SIMD kernel', () => {
       expect(c1).toEqual(c2);
     }
   });
+  it('computes A·Aᵀ (same array, offset and size) from the upper blocks, equal to the scalar path exactly', () => {
+    for (const [m, k] of [
+      [4, 9],
+      [37, 50],
+      [64, 900],
+    ] as const) {
+      const a = seq(5 + m * k, 7);
+      const c1 = seq(3 + m * m, 8);
+      const c2 = c1.slice();
+      expect(wasmGemmNT(m, m, k, a, 5, a, 5, c1, 3, 0.3, true)).toBe(true);
+      gemmNTScalar(m, m, k, a, 5, a, 5, c2, 3, 0.3, true);
+      expect(c1).toEqual(c2);
+      expect(wasmGemmNT(m, m, k, a, 5, a, 5, c1, 3, 1, false)).toBe(true);
+      gemmNTScalar(m, m, k, a, 5, a, 5, c2, 3, 1, false);
+      expect(c1).toEqual(c2);
+    }
+  });
 });
 
 describe('transpose', () => {

@@ -144,8 +144,12 @@ export function wasmGemmNT(
   const mb = Math.ceil(m / 4);
   const nb = Math.ceil(n / 4);
   const np = nb * 4;
+  // A·Aᵀ (the same rows twice): one panel set, and only the blocks on and above the diagonal are
+  // computed; the rest is their mirror image, bit for bit (each element's sum has the same terms in
+  // the same order either way).
+  const gram = a === b && aOffset === bOffset && m === n;
   const aBytes = mb * k * 32;
-  const bBytes = nb * k * 32;
+  const bBytes = gram ? 0 : nb * k * 32;
   const need = aBytes + bBytes + mb * 4 * np * 8;
   const have = kern.memory.buffer.byteLength;
   if (have < need) {
@@ -164,14 +168,29 @@ export function wasmGemmNT(
     for (let q = 0; q < k; q++) f[dst + 4 * q] = a[src + q]!;
   }
   const bBase = aBytes / 8;
-  if (n % 4 !== 0) f.fill(0, bBase + (nb - 1) * k * 4, bBase + nb * k * 4);
-  for (let j = 0; j < n; j++) {
-    const src = bOffset + j * k;
-    const dst = bBase + (j >> 2) * k * 4 + (j & 3);
-    for (let q = 0; q < k; q++) f[dst + 4 * q] = b[src + q]!;
+  if (!gram) {
+    if (n % 4 !== 0) f.fill(0, bBase + (nb - 1) * k * 4, bBase + nb * k * 4);
+    for (let j = 0; j < n; j++) {
+      const src = bOffset + j * k;
+      const dst = bBase + (j >> 2) * k * 4 + (j & 3);
+      for (let q = 0; q < k; q++) f[dst + 4 * q] = b[src + q]!;
+    }
   }
-  kern.gemm(mb, nb, k, 0, aBytes, aBytes + bBytes, np * 8);
-  const cBase = (aBytes + bBytes) / 8;
+  const cBytes = aBytes + bBytes;
+  const cBase = cBytes / 8;
+  if (gram) {
+    // Block row ib against block columns ib..nb−1.
+    for (let ib = 0; ib < mb; ib++) {
+      const panel = ib * k * 32;
+      kern.gemm(1, nb - ib, k, panel, panel, cBytes + ib * 4 * np * 8 + ib * 32, np * 8);
+    }
+    for (let i = 0; i < m; i++) {
+      const row = cBase + i * np;
+      for (let j = 0; j < (i & ~3); j++) f[row + j] = f[cBase + j * np + i]!;
+    }
+  } else {
+    kern.gemm(mb, nb, k, 0, aBytes, cBytes, np * 8);
+  }
   for (let i = 0; i < m; i++) {
     const src = cBase + i * np;
     const dst = cOffset + i * n;
