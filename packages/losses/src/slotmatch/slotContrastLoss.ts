@@ -58,21 +58,18 @@ export function slotContrastLoss(slots: Tensor, options: SlotContrastOptions = {
     const a = t * N * S; // frame t (candidates i)
     const p = (t + 1) * N * S; // frame t+1 (anchors j)
     gemmNT(N, N, S, z, p, z, a, sim, 0, invTau);
-    // Shift each row by its maximum (the positive's logit minus the max is kept), one vectorised exp.
+    // Row by row while the row is in cache: shift by the maximum, vectorised exp, sum, and
+    // G[j, i] = (P[i, j] − δ_ij)·scale/τ in place (the 1/τ of Sim's derivative included).
     for (let j = 0; j < N; j++) {
       const row = j * N;
       let max = Number.NEGATIVE_INFINITY;
       for (let i = 0; i < N; i++) if (sim[row + i]! > max) max = sim[row + i]!;
       for (let i = 0; i < N; i++) sim[row + i]! -= max;
       total -= sim[row + j]!;
-    }
-    expInPlace(sim, 0, N * N);
-    for (let j = 0; j < N; j++) {
-      const row = j * N;
+      expInPlace(sim, row, N);
       let sum = 0;
       for (let i = 0; i < N; i++) sum += sim[row + i]!;
       total += Math.log(sum);
-      // G[j, i] = (P[i, j] − δ_ij)·scale/τ, in place (the 1/τ of Sim's derivative included).
       const k = (scale * invTau) / sum;
       for (let i = 0; i < N; i++) sim[row + i]! *= k;
       sim[row + j]! -= scale * invTau;
