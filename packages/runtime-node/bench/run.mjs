@@ -8,12 +8,18 @@
 //  2. The TypeScript stages alone at the shapes of the official MOVi-C teacher (336² input, 24×24
 //     tokens, K = 11) on 854×480 frames: pre-processing, and label maps of sharp (trained-like)
 //     and blurry (untrained-like) masks — what the pipeline adds to each onnxruntime run.
-//  3. Memory: a 2,000-frame run on synthetic frames; resident memory after a 200-frame warm-up and
+//  3. With --official: the same throughput row for untrained bundles of the published sizes — the
+//     MOVi-E teacher (ViT-B/14 at 336², K = 15, S = 128) and its SlotMatch student (ViT-S/14) —
+//     exported once by the PyTorch package (`python3 -m slotmatch_torch export --random-init`) into
+//     node_modules/.cache/slotmatch-bench. Weights do not change the cost, so these rows give the
+//     share inside onnxruntime and the student/teacher speed ratio at real sizes.
+//  4. Memory: a 2,000-frame run on synthetic frames; resident memory after a 200-frame warm-up and
 //     at the end (goal: growth < 50 MB).
 //
 // Bundles: test/fixtures/tiny-teacher and tiny-student (exported by slotmatch_torch fixtures) when
 // present, else the runtime tests' own test/models/mini; pass --teacher DIR --student DIR to bench
 // others. --frames N (default 120) sets the throughput run length.
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +33,8 @@ const { values } = parseArgs({
     student: { type: 'string' },
     frames: { type: 'string' },
     'memory-frames': { type: 'string' },
+    official: { type: 'boolean' },
+    'official-frames': { type: 'string' },
   },
 });
 const pick = (name) => {
@@ -58,7 +66,7 @@ function* syntheticFrames(count, width, height) {
   }
 }
 
-async function throughput(bundle, device, width, height) {
+async function throughput(bundle, device, width, height, frameCount = throughputFrames) {
   const backend = createNodeBackend({ device, log: () => {} });
   let segmenter;
   try {
@@ -67,11 +75,11 @@ async function throughput(bundle, device, width, height) {
     return { unavailable: e.message.split('\n')[0] };
   }
   try {
-    const frames = [...syntheticFrames(Math.min(throughputFrames, 24), width, height)];
+    const frames = [...syntheticFrames(Math.min(frameCount, 24), width, height)];
     const video = function* () {
-      for (let i = 0; i < throughputFrames; i++) yield frames[i % frames.length];
+      for (let i = 0; i < frameCount; i++) yield frames[i % frames.length];
     };
-    for await (const _ of segmenter.segment(frames.slice(0, 8))) {
+    for await (const _ of segmenter.segment(frames.slice(0, Math.min(8, frameCount)))) {
       // warm-up
     }
     let inference = 0;
@@ -171,6 +179,36 @@ for (const label of ['854×480', 'input']) {
       `teacher vs student (cpu, ${label} frames): ${t.toFixed(1)} vs ${st.toFixed(1)} fps → student ${(st / t).toFixed(2)}× the teacher's rate`,
     );
   }
+}
+if (values.official) {
+  // Untrained bundles of the published sizes, exported once by the PyTorch package and cached.
+  const cache = resolve(here, '..', '..', '..', 'node_modules', '.cache', 'slotmatch-bench');
+  const python = resolve(here, '..', '..', '..', 'python');
+  const officialFrames = Number(values['official-frames'] ?? 16);
+  const rows = {};
+  for (const [role, preset] of [
+    ['teacher', 'movi-e'],
+    ['student', 'student'],
+  ]) {
+    const dir = join(cache, `random-${preset}`);
+    if (!existsSync(join(dir, 'model.json'))) {
+      console.log(`exporting an untrained ${preset} bundle to ${dir} (once) …`);
+      execFileSync(
+        '/usr/bin/python3',
+        ['-m', 'slotmatch_torch', 'export', '--random-init', preset, '--role', role, '--out', dir, '--force'],
+        { cwd: python, stdio: ['ignore', 'ignore', 'inherit'] },
+      );
+    }
+    const r = await throughput(dir, 'cpu', 854, 480, officialFrames);
+    if (r.unavailable) throw new Error(`${dir}: ${r.unavailable}`);
+    rows[role] = r;
+    console.log(
+      `${role.padEnd(8)} cpu     ${String(r.provider).padEnd(9)} ${'854×480'.padEnd(10)} ${r.fps.toFixed(2).padStart(8)}    ${(r.inferenceShare * 100).toFixed(1).padStart(5)} %             ${r.ms.join(' / ')}   (${r.name}, published size, untrained)`,
+    );
+  }
+  console.log(
+    `published sizes (cpu, 854×480): student ${(rows.student.fps / rows.teacher.fps).toFixed(2)}× the teacher's frame rate`,
+  );
 }
 /** Mean ms of `f` over `n` runs after `n / 4` warm-up runs. */
 function time(f, n = 40) {
