@@ -146,3 +146,36 @@ def test_pretrain_without_motion_reads_single_frames(squares, tmp_path):
     out = run_pretrain(squares, str(tmp_path / "m0"), small(), recipe, quiet=True)
     stored = torch.load(out["checkpoint"])
     assert stored["pretrain_config"]["motion_weight"] == 0.0 and out["step"] == 2
+
+
+def test_identity_predictor_and_slot_balanced_mask_loss():
+    from slotmatch_torch.recipes.decoder_fit import attention_to_masks_loss, identity_predictor
+
+    model = build_model(small(stride=2))
+    identity_predictor(model)
+    slots = torch.randn(2, 3, 16)
+    assert torch.allclose(model.processor.module.predictor(slots), slots)
+    attention = torch.zeros(1, 2, 4)
+    attention[0, 0, :3] = 1.0  # slot 0 wins 3 pixels, slot 1 one pixel
+    attention[0, 1, 3] = 1.0
+    masks = torch.full((1, 2, 4), 0.5)
+    masks[0, :, 3] = torch.tensor([0.9, 0.1])  # the minority pixel is wrong
+    # balanced: each slot's pixels weigh 1/count → mean of the per-slot mean NLLs
+    expected = 0.5 * (-torch.log(torch.tensor(0.5 + 1e-8)) - torch.log(torch.tensor(0.1 + 1e-8)))
+    assert attention_to_masks_loss(masks, attention).item() == pytest.approx(expected.item(), rel=1e-5)
+
+
+def test_cli_fit_decoder_writes_a_full_stage2_checkpoint(squares, tmp_path):
+    cfg = json.dumps(small(stride=2).to_dict())
+    env = dict(os.environ, PYTHONPATH=PYTHON_DIR)
+    run = lambda *a: subprocess.run([sys.executable, "-m", "slotmatch_torch", *a], env=env, capture_output=True, text=True)
+    assert run("pretrain", "--data", squares, "--out", str(tmp_path / "pre"), "--config", cfg, "--max-steps", "1",
+               "--batch-frames", "4", "--quiet").returncode == 0
+    fit = run("pretrain", "--fit-decoder", str(tmp_path / "pre" / "checkpoint.pt"), "--data", squares, "--out",
+              str(tmp_path / "fit"), "--config", cfg, "--max-steps", "2", "--batch-frames", "4")
+    assert fit.returncode == 0, fit.stderr
+    stage1 = torch.load(tmp_path / "pre" / "checkpoint.pt")["state_dict"]
+    fitted = torch.load(tmp_path / "fit" / "checkpoint.pt")["state_dict"]
+    assert set(fitted) == set(build_model(small(stride=2)).state_dict())
+    key = "processor.module.corrector.to_k.weight"
+    assert torch.equal(fitted[key], stage1[key])  # frozen while the decoder fits

@@ -1,5 +1,6 @@
 """``python3 -m slotmatch_torch pretrain``: stage 1 of the synthetic-world recipe (see ``--help``)."""
 import argparse
+import os
 import shlex
 import sys
 
@@ -27,6 +28,10 @@ def main(argv) -> int:
                    help=f"weight of the per-slot translation loss between x_t and x_(t+gap); 0 = frames alone (default {d.motion_weight})")
     p.add_argument("--gap", type=int, default=d.gap, help=f"frames between the two of a pair (default {d.gap})")
     p.add_argument("--seed", type=int, default=d.seed)
+    p.add_argument("--fit-decoder", metavar="STAGE1_CKPT", default=None,
+                   help="instead of stage 1: load this stage-1 checkpoint into the --config model, fit its decoder to "
+                   "the frozen model (masks distilled from its own attention), predictor = identity, and write "
+                   "RUN_DIR/checkpoint.pt for train --init-from (--max-steps steps, --batch-frames frames)")
     p.add_argument("--eval-data", default=None, metavar="DIR")
     p.add_argument("--eval-every", type=int, default=0)
     p.add_argument("--eval-videos", type=int, default=None)
@@ -38,6 +43,16 @@ def main(argv) -> int:
         from ..train.cli_options import model_config_from_args
 
         cfg = model_config_from_args(args, "synth-teacher")
+        if args.fit_decoder:
+            from ..recipes.decoder_fit import fit_decoder
+
+            os.makedirs(args.out, exist_ok=True)
+            result = fit_decoder(args.fit_decoder, args.data, os.path.join(args.out, "checkpoint.pt"), cfg,
+                                 steps=args.max_steps, batch_frames=args.batch_frames, seed=args.seed,
+                                 eval_data=args.eval_data, eval_videos=args.eval_videos, threads=args.threads,
+                                 command="python3 -m slotmatch_torch pretrain " + shlex.join(argv))
+            print(f"fit-decoder: {result}", file=sys.stderr)
+            return 0
         options = dict(cfg.backbone_options)
         options["stride"] = 1  # one token per pixel in stage 1; the stage-2 model pools
         cfg = cfg.replace(backbone_options=options)
