@@ -71,6 +71,10 @@ class ModelConfig:
     predictor_qkv_bias: bool = True
     # decoder
     decoder_hidden: List[int] = field(default_factory=lambda: [1024, 1024, 1024])
+    #: 'alpha' (official): masks = softmax_k of the decoder's alpha logits. 'attention' (synthetic-world recipe):
+    #: the decoder blends its per-slot reconstructions with the last slot-attention map instead, and that map is
+    #: the masks output (Slot Attention's attention-mask variant; the alpha channel is then unused).
+    decoder_masks: str = "alpha"
 
     def __post_init__(self) -> None:
         if self.backbone == "vit":
@@ -95,6 +99,8 @@ class ModelConfig:
                 )
             if self.pos_grid is None:
                 self.pos_grid = max(self.grid_height, self.grid_width)
+        if self.decoder_masks not in ("alpha", "attention"):
+            raise ValueError(f"decoder_masks: expected 'alpha' or 'attention', got {self.decoder_masks!r}")
         if self.slot_dim % self.predictor_heads:
             raise ValueError(f"slot_dim {self.slot_dim} is not divisible by predictor_heads {self.predictor_heads}")
         for name in ("num_slots", "slot_dim", "iterations_first", "iterations_next", "image_height", "image_width"):
@@ -221,11 +227,11 @@ SYNTH_IMAGE = 32
 
 def synth_teacher() -> ModelConfig:
     """Synthetic-world teacher: synth-cnn (4 conv 5×5, C = D = 32, pooled 2 → 16×16 tokens), K = 7, S = 64,
-    decoder 3×128."""
+    decoder 3×128 blended by the slot-attention masks (``decoder_masks='attention'``)."""
     return ModelConfig(
         backbone="synth-cnn", vit_size=None, backbone_options={"dim": 32, "stride": 2, "layers": 4, "kernel": 5},
         trainable_backbone=False, image_height=SYNTH_IMAGE, image_width=SYNTH_IMAGE, mean=[0.0, 0.0, 0.0],
-        std=[1.0, 1.0, 1.0], num_slots=7, slot_dim=64, decoder_hidden=[128, 128, 128],
+        std=[1.0, 1.0, 1.0], num_slots=7, slot_dim=64, decoder_hidden=[128, 128, 128], decoder_masks="attention",
     )
 
 

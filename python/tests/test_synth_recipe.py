@@ -179,3 +179,16 @@ def test_cli_fit_decoder_writes_a_full_stage2_checkpoint(squares, tmp_path):
     assert set(fitted) == set(build_model(small(stride=2)).state_dict())
     key = "processor.module.corrector.to_k.weight"
     assert torch.equal(fitted[key], stage1[key])  # frozen while the decoder fits
+
+
+def test_attention_decoder_masks_are_the_slot_attention_and_blend_the_reconstruction():
+    torch.manual_seed(2)
+    cfg = small(stride=2)
+    assert cfg.decoder_masks == "attention" and small(stride=2, decoder_masks="alpha").decoder_masks == "alpha"
+    with pytest.raises(ValueError, match="decoder_masks"):
+        small(decoder_masks="other")
+    model = build_model(cfg)
+    out = model.step(torch.randn(2, 64, 8))
+    assert torch.equal(out["masks"], out["attention"])
+    recons = model.decoder.module(out["slots"])["recons"]
+    assert torch.allclose(out["reconstruction"], (recons * out["attention"].unsqueeze(-1)).sum(1), atol=1e-6)

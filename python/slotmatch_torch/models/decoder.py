@@ -24,4 +24,4 @@ class MLPDecoder(nn.Module):
         recons, alpha = out[..., : self.feature_dim], out[..., self.feature_dim:]
         masks = torch.softmax(alpha, dim=1)  # over slots
         reconstruction = torch.sum(recons * masks, dim=1)
-        return {"reconstruction": reconstruction, "masks": masks.squeeze(-1)}
+        return {"reconstruction": reconstruction, "masks": masks.squeeze(-1), "recons": recons}

@@ -100,6 +100,10 @@ class SlotContrastModel(nn.Module):
         corrected = self.processor.module.corrector(init, h, n_iters)
         slots = corrected["slots"]
         decoded = self.decoder.module(slots)
+        if cfg.decoder_masks == "attention":  # masks = A; reconstruction = Σ_k A[k,p]·rec_k[p] (config.py)
+            attention = corrected["attention"]
+            decoded = {"masks": attention,
+                       "reconstruction": torch.sum(decoded["recons"] * attention.unsqueeze(-1), dim=1)}
         return {
             "slots": slots,
             "attention": corrected["attention"],
