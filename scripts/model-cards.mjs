@@ -158,7 +158,7 @@ function cardMarkdown(row, rows, list, meta) {
     `Role: **${m.role}** (architecture \`${m.architecture}\`). Input ${m.input.width}×${m.input.height} RGB in [0, 1], ` +
       `${m.tokens.gridHeight}×${m.tokens.gridWidth} tokens of width ${m.tokens.dim}, K = ${m.slots.count} slots of ` +
       `S = ${m.slots.dim}. Parameters: ${row.parameters.toLocaleString('en-US')} ` +
-      `(${(m.parameters?.trainable ?? 0).toLocaleString('en-US')} trained in stage 2; the backbone is frozen there).`,
+      `(${(m.parameters?.trainable ?? 0).toLocaleString('en-US')} trainable with the backbone frozen).`,
     '',
     `## Measured (${measuredOn(meta)})`,
     '',
