@@ -15,14 +15,14 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeSplit } from '@slotmatch/synth';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, launchChromium, listenOnLoopback } from '../../../test/browser.js';
 import { CONTENT_TYPES, ISOLATION_HEADERS, resolveAsset } from '../server/assets.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const exampleDir = resolve(here, '..');
-const chromiumPath = '/usr/bin/chromium';
 const ffmpeg = process.env.SLOTMATCH_FFMPEG || 'ffmpeg';
 const hasFfmpeg = spawnSync(ffmpeg, ['-version']).status === 0;
 
@@ -96,24 +96,9 @@ beforeAll(async () => {
       res.writeHead(404, headers).end('not found');
     }
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--no-sandbox',
-      '--headless=new',
-      '--enable-unsafe-webgpu',
-      '--use-webgpu-adapter=swiftshader',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      // The webcam test: Chromium's built-in fake camera, permission granted without a prompt.
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-    ],
-  });
+  origin = await listenOnLoopback(server);
+  // The webcam test: Chromium's built-in fake camera, permission granted without a prompt.
+  browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
 }, 240_000);
 
 afterAll(async () => {

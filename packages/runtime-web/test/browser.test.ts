@@ -11,15 +11,15 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { build, defaultClientConditions } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, launchChromium, listenOnLoopback } from '../../../test/browser.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../..');
 const nodeTest = join(repo, 'packages/runtime-node/test');
 const ortDist = join(repo, 'node_modules/onnxruntime-web/dist');
-const chromiumPath = '/usr/bin/chromium';
 const tinyClip = join(nodeTest, 'fixtures/tiny-clip.json');
 const hasTiny = existsSync(tinyClip);
 
@@ -101,21 +101,8 @@ beforeAll(async () => {
       })
       .end(body);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--no-sandbox',
-      '--headless=new',
-      '--enable-unsafe-webgpu',
-      '--use-webgpu-adapter=swiftshader',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  origin = await listenOnLoopback(server);
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
