@@ -11,7 +11,8 @@ import torch
 from davis_squares import write_squares
 from slotmatch_torch.config import ModelConfig, preset, synth_student, synth_teacher
 from slotmatch_torch.models import build_model
-from slotmatch_torch.recipes.pretrain import PretrainConfig, bo_qsa_slots, run_pretrain
+from slotmatch_torch.recipes.pretrain import (PretrainConfig, bo_qsa_slots, load_stage1_teacher, pretrain_lr,
+                                              run_pretrain, teacher_pair_slots)
 from slotmatch_torch.recipes.synth_cnn import SynthCNN, position_grid
 
 PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -192,3 +193,54 @@ def test_attention_decoder_masks_are_the_slot_attention_and_blend_the_reconstruc
     assert torch.equal(out["masks"], out["attention"])
     recons = model.decoder.module(out["slots"])["recons"]
     assert torch.allclose(out["reconstruction"], (recons * out["attention"].unsqueeze(-1)).sum(1), atol=1e-6)
+
+
+def test_pretrain_lr_warms_up_then_anneals_to_the_floor():
+    recipe = PretrainConfig(max_steps=110, warmup_steps=10, lr=1e-3, min_lr_ratio=0.1)
+    assert pretrain_lr(recipe, 0) == pytest.approx(1e-4) and pretrain_lr(recipe, 9) == pytest.approx(1e-3)
+    assert pretrain_lr(recipe, 10) == pytest.approx(1e-3)
+    assert pretrain_lr(recipe, 60) == pytest.approx(1e-3 * (0.1 + 0.9 * 0.5))  # half-way: mean of peak and floor
+    assert pretrain_lr(recipe, 110) == pytest.approx(1e-4)
+    rates = [pretrain_lr(recipe, s) for s in range(10, 111)]
+    assert all(a >= b for a, b in zip(rates, rates[1:]))
+    constant = PretrainConfig(max_steps=50, warmup_steps=5, lr=1e-3, min_lr_ratio=1.0)
+    assert all(pretrain_lr(constant, s) == pytest.approx(1e-3) for s in range(5, 50))
+
+
+def test_pretrain_keeps_the_best_validation_state(squares, tmp_path):
+    recipe = PretrainConfig(max_steps=4, batch_frames=4, warmup_steps=1)
+    run_pretrain(squares, str(tmp_path / "b"), small(), recipe, eval_data=squares, eval_every=2, quiet=True)
+    evals = [json.loads(line) for line in open(tmp_path / "b" / "log.jsonl")]
+    evals = [r for r in evals if r["type"] == "eval"]
+    best = torch.load(tmp_path / "b" / "best.pt")
+    scores = [r["video_fg_ari"] + r["video_mbo"] for r in evals]
+    assert evals[0]["best"] is True
+    assert best["step"] == evals[scores.index(max(scores))]["step"]
+    assert best["best_score"] == pytest.approx(max(scores))
+
+
+def test_slotmatch_stage1_distils_index_matched_slots_through_a_projection(squares, tmp_path):
+    teacher_run = run_pretrain(squares, str(tmp_path / "t"), small(), PretrainConfig(max_steps=2, batch_frames=4),
+                               quiet=True)
+    student_cfg = small(slot_dim=8, backbone_options={"dim": 4, "stride": 1, "layers": 1, "kernel": 3})
+    recipe = PretrainConfig(max_steps=2, batch_frames=4, kd_weight=1.0, contrast_weight=0.5,
+                            teacher=teacher_run["checkpoint"])
+    out = run_pretrain(squares, str(tmp_path / "s"), student_cfg, recipe, quiet=True)
+    stored = torch.load(out["checkpoint"])["state_dict"]
+    assert stored["pretrain_projection.weight"].shape == (16, 8)  # student S' = 8 → teacher S = 16
+    teacher = load_stage1_teacher(teacher_run["checkpoint"])
+    assert not any(p.requires_grad for p in teacher.parameters())
+    frames = torch.rand(2, 3, 16, 16)
+    pair = teacher_pair_slots(teacher, frames, frames.flip(-1), 3)
+    assert pair.shape == (2, 2, 3, 16)
+    first = teacher.processor.module.corrector(teacher.initializer(2), teacher.encoder.module.output_transform(
+        teacher.encode(frames)), 3)["slots"]
+    assert torch.allclose(pair[:, 0], first)
+
+
+def test_slotmatch_stage1_refuses_a_teacher_with_other_slot_count(squares, tmp_path):
+    teacher_run = run_pretrain(squares, str(tmp_path / "t"), small(num_slots=4), PretrainConfig(max_steps=1, batch_frames=2),
+                               quiet=True)
+    with pytest.raises(ValueError, match="4 slots"):
+        run_pretrain(squares, str(tmp_path / "s"), small(), PretrainConfig(max_steps=1, batch_frames=2, kd_weight=1.0,
+                     teacher=teacher_run["checkpoint"]), quiet=True)

@@ -24,9 +24,18 @@ def main(argv) -> int:
     p.add_argument("--batch-frames", type=int, default=d.batch_frames)
     p.add_argument("--lr", type=float, default=d.lr)
     p.add_argument("--warmup-steps", type=int, default=d.warmup_steps)
+    p.add_argument("--min-lr-ratio", type=float, default=d.min_lr_ratio,
+                   help=f"final lr / peak lr of the cosine decay after warm-up; 1 = constant (default {d.min_lr_ratio})")
     p.add_argument("--motion-weight", type=float, default=d.motion_weight,
                    help=f"weight of the per-slot translation loss between x_t and x_(t+gap); 0 = frames alone (default {d.motion_weight})")
     p.add_argument("--gap", type=int, default=d.gap, help=f"frames between the two of a pair (default {d.gap})")
+    p.add_argument("--contrast-weight", type=float, default=d.contrast_weight,
+                   help="α of L_slot-contrast on the slots of each pair (SlotMatch's α; default "
+                   f"{d.contrast_weight} = off)")
+    p.add_argument("--teacher", default=None, metavar="STAGE1_CKPT",
+                   help="a frozen teacher's stage-1 checkpoint: adds β·L_slot-KD (index correspondence, learned "
+                   "projection to the teacher's slot width) — SlotMatch distillation in stage 1")
+    p.add_argument("--kd-weight", type=float, default=1.0, help="β of L_slot-KD with --teacher (default 1.0)")
     p.add_argument("--seed", type=int, default=d.seed)
     p.add_argument("--fit-decoder", metavar="STAGE1_CKPT", default=None,
                    help="instead of stage 1: load this stage-1 checkpoint into the --config model, fit its decoder to "
@@ -57,7 +66,10 @@ def main(argv) -> int:
         options["stride"] = 1  # one token per pixel in stage 1; the stage-2 model pools
         cfg = cfg.replace(backbone_options=options)
         recipe = PretrainConfig(max_steps=args.max_steps, batch_frames=args.batch_frames, lr=args.lr,
-                                warmup_steps=args.warmup_steps, seed=args.seed, motion_weight=args.motion_weight,
+                                warmup_steps=args.warmup_steps, min_lr_ratio=args.min_lr_ratio, seed=args.seed,
+                                contrast_weight=args.contrast_weight,
+                                kd_weight=args.kd_weight if args.teacher else 0.0,
+                                teacher=os.path.abspath(args.teacher) if args.teacher else None, motion_weight=args.motion_weight,
                                 gap=args.gap)
         summary = run_pretrain(args.data, args.out, cfg, recipe, eval_data=args.eval_data, eval_every=args.eval_every,
                                eval_videos=args.eval_videos,

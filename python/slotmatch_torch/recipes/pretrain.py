@@ -41,11 +41,12 @@ from torch import nn
 import torch.nn.functional as F
 
 from ..data import ClipDataset, iter_videos, list_videos
+from ..losses.slotmatch import slot_contrast_loss, slot_kd_loss
 from ..models import build_model
 from ..train.checkpoint import FORMAT, VERSION, load_checkpoint, rng_state, save_atomic, set_rng_state
 from ..train.metrics import hard_labels, video_object_metrics
 
-CHECKPOINT, LOG, CONFIG = "checkpoint.pt", "log.jsonl", "config.json"
+CHECKPOINT, BEST, LOG, CONFIG = "checkpoint.pt", "best.pt", "log.jsonl", "config.json"
 #: the weights stage 1 trains (and stores); the predictor and decoder are left to stage 2
 STAGE1_PREFIXES = ("initializer.", "encoder.module.", "processor.module.corrector.")
 
@@ -65,6 +66,14 @@ class PretrainConfig:
     motion_weight: float = 1.0
     gap: int = 2
     seed: int = 0
+    #: α of L_slot-contrast on the slots of the pair (x_t, x_{t+gap}) (0 = off); SlotMatch's α for the students
+    contrast_weight: float = 0.0
+    #: β of L_slot-KD (index correspondence, learned projection) to a frozen stage-1 teacher (needs ``teacher``)
+    kd_weight: float = 0.0
+    #: the frozen teacher's stage-1 checkpoint (absolute path) for L_slot-KD; None = no distillation
+    teacher: Optional[str] = None
+    #: after warm-up, lr follows a half cosine from ``lr`` down to ``min_lr_ratio``·lr at ``max_steps`` (1 = constant)
+    min_lr_ratio: float = 0.05
 
 
 class ColourHead(nn.Module):
@@ -157,6 +166,50 @@ def evaluate_attention(model, head, root: str, iterations: int, max_videos=None,
     return {key: (sum(v) / len(v) if v else float("nan")) for key, v in scores.items()}
 
 
+def load_stage1_teacher(path: str) -> nn.Module:
+    """A frozen stage-1 model (one token per pixel) from a stage-1 checkpoint, for L_slot-KD."""
+    from ..config import ModelConfig
+
+    state = load_checkpoint(path)
+    if state.get("kind") != "pretrain":
+        raise ValueError(f"teacher {path}: not a stage-1 (pretrain) checkpoint (kind {state.get('kind')!r})")
+    teacher = build_model(ModelConfig.from_dict(state["model_config"]))
+    own = state["state_dict"]
+    with torch.no_grad():
+        for key, value in teacher.state_dict().items():
+            if key.startswith(STAGE1_PREFIXES):
+                value.copy_(own[key])
+    teacher.eval()
+    for parameter in teacher.parameters():
+        parameter.requires_grad_(False)
+    return teacher
+
+
+def teacher_pair_slots(teacher: nn.Module, first: torch.Tensor, second: torch.Tensor, iterations: int) -> torch.Tensor:
+    """The frozen teacher's slots of a pair, carried from x_t to x_{t+gap} as in training: [N, 2, K, S]."""
+    with torch.no_grad():
+        corrector = teacher.processor.module.corrector
+        slots = []
+        init = teacher.initializer(first.shape[0])
+        for frames in (first, second):
+            tokens = teacher.encoder.module.output_transform(teacher.encode(frames))
+            init = corrector(init, tokens, iterations)["slots"]
+            slots.append(init)
+        return torch.stack(slots, 1)
+
+
+def pretrain_lr(recipe: PretrainConfig, step: int) -> float:
+    """Learning rate at ``step`` (0-based): linear warm-up over ``warmup_steps``, then a half cosine from ``lr`` to
+    ``min_lr_ratio``·lr at ``max_steps`` (SGDR's annealing, Loshchilov & Hutter 2017, without restarts). Stage 1 with
+    a constant rate peaked near 1,000 steps and then lost its grouping (python/README.md); annealing holds it."""
+    if step < recipe.warmup_steps:
+        return recipe.lr * (step + 1) / recipe.warmup_steps
+    span = max(recipe.max_steps - recipe.warmup_steps, 1)
+    progress = min(1.0, (step - recipe.warmup_steps) / span)
+    floor = recipe.min_lr_ratio
+    return recipe.lr * (floor + (1.0 - floor) * 0.5 * (1.0 + math.cos(math.pi * progress)))
+
+
 def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainConfig] = None, *,
                  eval_data: Optional[str] = None, eval_every: int = 0, eval_videos: Optional[int] = None,
                  log_every: int = 10, checkpoint_every: int = 100, time_limit: Optional[float] = None,
@@ -174,7 +227,8 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
     state = load_checkpoint(ckpt_path) if os.path.exists(ckpt_path) else None
     if state is not None:
         cfg = ModelConfig.from_dict(state["model_config"])
-        recipe = PretrainConfig(**state["pretrain_config"])
+        # checkpoints written before the cosine schedule existed trained at a constant rate
+        recipe = PretrainConfig(**{"min_lr_ratio": 1.0, **state["pretrain_config"]})
     else:
         cfg = model_config
         recipe = recipe or PretrainConfig()
@@ -192,9 +246,19 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
     head = ColourHead(cfg.slot_dim)
     flow = FlowHead(cfg.slot_dim)
     extra = {"pretrain_head.": head, "pretrain_flow.": flow}
-    params = [p for p in list(model.parameters()) + list(head.parameters()) + list(flow.parameters()) if p.requires_grad]
+    teacher, projection = None, None
+    if recipe.kd_weight > 0:
+        if not recipe.teacher:
+            raise ValueError("pretrain: kd_weight > 0 needs a teacher stage-1 checkpoint")
+        teacher = load_stage1_teacher(recipe.teacher)
+        if teacher.config.num_slots != cfg.num_slots:
+            raise ValueError(f"pretrain: the teacher has {teacher.config.num_slots} slots, the student {cfg.num_slots}; "
+                             "index correspondence needs the same K")
+        projection = nn.Linear(cfg.slot_dim, teacher.config.slot_dim)  # student width → teacher width (SlotMatch)
+        extra["pretrain_projection."] = projection
+    params = [p for module in [model, *extra.values()] for p in module.parameters() if p.requires_grad]
     optimizer = torch.optim.Adam(params, lr=recipe.lr)
-    step, elapsed, last_eval = 0, 0.0, None
+    step, elapsed, last_eval, best_score = 0, 0.0, None, -math.inf
     if state is not None:
         own = state["state_dict"]
         with torch.no_grad():
@@ -205,8 +269,9 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
             module.load_state_dict({k[len(prefix):]: v for k, v in own.items() if k.startswith(prefix)})
         optimizer.load_state_dict(state["optimizer"])
         step, elapsed, last_eval = int(state["step"]), float(state["elapsed"]), state.get("metrics")
+        best_score = float(state.get("best_score", -math.inf))
         set_rng_state(state["rng"])
-    dataset = ClipDataset(data, recipe.batch_frames // 2, 2, recipe.gap if recipe.motion_weight > 0 else 1, "any", recipe.flip_prob, recipe.seed, True,
+    dataset = ClipDataset(data, recipe.batch_frames // 2, 2, recipe.gap, "any", recipe.flip_prob, recipe.seed, True,
                           mean=cfg.mean, std=cfg.std)
     dataset.preload()
     if eval_data:
@@ -225,14 +290,15 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
         if not quiet:
             print(f"[pretrain] {json.dumps(record)}", file=sys.stderr, flush=True)
 
-    def save():
+    def save(path=ckpt_path):
         sd = {k: v for k, v in model.state_dict().items() if k.startswith(STAGE1_PREFIXES)}
         for prefix, module in extra.items():
             sd.update({f"{prefix}{k}": v for k, v in module.state_dict().items()})
         save_atomic({"format": FORMAT, "version": VERSION, "kind": "pretrain", "role": "pretrain",
                      "model_config": cfg.to_dict(), "pretrain_config": asdict(recipe), "state_dict": sd,
                      "optimizer": optimizer.state_dict(), "step": step, "elapsed": elapsed, "rng": rng_state(),
-                     "metrics": last_eval, "seed": recipe.seed, "training_command": command}, ckpt_path)
+                     "metrics": last_eval, "best_score": best_score, "seed": recipe.seed,
+                     "training_command": command}, path)
 
     emit({"type": "start", "step": step, "resumed": state is not None, "command": command,
           "parameters": sum(p.numel() for p in model.parameters())})
@@ -243,16 +309,22 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
         if time_limit is not None and time.perf_counter() - started_process >= time_limit:
             break
         t0 = time.perf_counter()
-        lr = recipe.lr * min(1.0, (step + 1) / max(recipe.warmup_steps, 1))
+        lr = pretrain_lr(recipe, step)
         for group in optimizer.param_groups:
             group["lr"] = lr
         pairs = dataset.batch(step, size)
-        if recipe.motion_weight > 0:
+        if recipe.motion_weight > 0 or recipe.kd_weight > 0 or recipe.contrast_weight > 0:
             first, second = pairs[:, 0], pairs[:, 1]
             rec0, _, slots0, _ = autoencode(model, head, first, recipe.iterations)
             rec1, _, slots1, masks1 = autoencode(model, head, second, recipe.iterations, slots0)
             motion = F.mse_loss(shifted_blend(first, flow(slots0, slots1), masks1), second)
             loss = 0.5 * (F.mse_loss(rec0, first) + F.mse_loss(rec1, second)) + recipe.motion_weight * motion
+            pair = torch.stack([slots0, slots1], 1)  # [N, 2, K, S]: the pair as a 2-frame clip
+            if recipe.contrast_weight > 0:
+                loss = loss + recipe.contrast_weight * slot_contrast_loss(pair)
+            if teacher is not None:
+                target = teacher_pair_slots(teacher, first, second, recipe.iterations)
+                loss = loss + recipe.kd_weight * slot_kd_loss(target, pair, "index", projection)
         else:
             frames = pairs.flatten(0, 1)
             reconstruction, _, _, _ = autoencode(model, head, frames, recipe.iterations)
@@ -270,7 +342,11 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
             losses = []
         if eval_data and eval_every and step % eval_every == 0:
             last_eval = evaluate_attention(model, head, eval_data, recipe.iterations, eval_videos)
-            emit({"type": "eval", "step": step, **last_eval})
+            score = last_eval["video_fg_ari"] + last_eval["video_mbo"]
+            emit({"type": "eval", "step": step, **last_eval, "best": score > best_score})
+            if score > best_score:  # keep the best validation state (model selection on the validation split)
+                best_score = score
+                save(os.path.join(out, BEST))
         if checkpoint_every and step % checkpoint_every == 0:
             save()
     save()
