@@ -1,20 +1,85 @@
 /**
- * Register-blocked dense products over raw row-major arrays, the hot loops of the losses and CKA:
- * float64 accumulation, no allocation, offsets so that batched tensors need no copies.
+ * Register-blocked dense products over raw arrays, the hot loops of the losses and CKA: float64
+ * accumulation, no allocation, offsets and strides so that batched tensors and transposed operands
+ * need no copies.
  *
- *   gemmNT:   C[i, j] (= or +=) α·Σ_q A[i, q]·B[j, q]    A [m, k], B [n, k], C [m, n]   (A·Bᵀ)
- *   transpose: D[j, i] = S[i, j]                          S [rows, cols], D [cols, rows]
+ *   gemm:     C[i, j] (= or +=) α·Σ_q A[i, q]·B[j, q]   over strided views
+ *             A[i, q] = a[aOffset + i·aRowStride + q·aColStride],  B[j, q] likewise;  C [m, n] row-major
+ *   gemmNT:   A [m, k], B [n, k] row-major   (A·Bᵀ)
+ *   gemmNN:   A [m, k], B [k, n] row-major   (A·B)
+ *   gemmTN:   A [k, m], B [k, n] row-major   (Aᵀ·B)
+ *   transpose: D[j, i] = S[i, j]              S [rows, cols], D [cols, rows]
  *
  * Large products (m, n ≥ 4 and m·n·k ≥ 2¹⁵) run on a WebAssembly SIMD kernel (gemmWasm.ts) where the
- * engine has it; otherwise, and for small products, gemmNT walks 4×4 blocks of C with 16 scalar
- * accumulators, each step reading 4 values of A and 4 of B (contiguous rows, so A·Bᵀ needs no
- * strided access). Both sum each element over q in increasing order, so they agree exactly. A·B is
- * A·(Bᵀ)ᵀ after one `transpose`.
+ * engine has it; otherwise, and for small products, {@link gemmScalar} walks 4×4 blocks of C with 16
+ * scalar accumulators. Both sum each element over q in increasing order and then form α·s (c + α·s
+ * when accumulating), so they agree exactly.
  */
 import type { FloatArray } from '../tensor/Tensor.js';
-import { wasmGemmNT } from './gemmWasm.js';
+import { wasmGemm } from './gemmWasm.js';
 
-/** A·Bᵀ (rule in the file header). `c` has row stride n. */
+/** C (= or +=) α·A·Bᵀ over strided views (rule in the file header). `c` has row stride n. */
+export function gemm(
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  aOffset: number,
+  aRowStride: number,
+  aColStride: number,
+  b: FloatArray,
+  bOffset: number,
+  bRowStride: number,
+  bColStride: number,
+  c: Float64Array,
+  cOffset: number,
+  alpha = 1,
+  accumulate = false,
+): void {
+  if (
+    m >= 4 &&
+    n >= 4 &&
+    m * n * k >= 1 << 15 &&
+    wasmGemm(
+      m,
+      n,
+      k,
+      a,
+      aOffset,
+      aRowStride,
+      aColStride,
+      b,
+      bOffset,
+      bRowStride,
+      bColStride,
+      c,
+      cOffset,
+      alpha,
+      accumulate,
+    )
+  ) {
+    return;
+  }
+  gemmScalar(
+    m,
+    n,
+    k,
+    a,
+    aOffset,
+    aRowStride,
+    aColStride,
+    b,
+    bOffset,
+    bRowStride,
+    bColStride,
+    c,
+    cOffset,
+    alpha,
+    accumulate,
+  );
+}
+
+/** A·Bᵀ with A [m, k] and B [n, k] row-major (rule in the file header). `c` has row stride n. */
 export function gemmNT(
   m: number,
   n: number,
@@ -28,14 +93,11 @@ export function gemmNT(
   alpha = 1,
   accumulate = false,
 ): void {
-  if (m >= 4 && n >= 4 && m * n * k >= 1 << 15) {
-    if (wasmGemmNT(m, n, k, a, aOffset, b, bOffset, c, cOffset, alpha, accumulate)) return;
-  }
-  gemmNTScalar(m, n, k, a, aOffset, b, bOffset, c, cOffset, alpha, accumulate);
+  gemm(m, n, k, a, aOffset, k, 1, b, bOffset, k, 1, c, cOffset, alpha, accumulate);
 }
 
-/** The scalar path of {@link gemmNT} (same contract), used for small products and without WebAssembly. */
-export function gemmNTScalar(
+/** A·B with A [m, k] and B [k, n] row-major (rule in the file header). `c` has row stride n. */
+export function gemmNN(
   m: number,
   n: number,
   k: number,
@@ -48,18 +110,58 @@ export function gemmNTScalar(
   alpha = 1,
   accumulate = false,
 ): void {
+  gemm(m, n, k, a, aOffset, k, 1, b, bOffset, 1, n, c, cOffset, alpha, accumulate);
+}
+
+/** Aᵀ·B with A [k, m] and B [k, n] row-major (rule in the file header). `c` has row stride n. */
+export function gemmTN(
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  aOffset: number,
+  b: FloatArray,
+  bOffset: number,
+  c: Float64Array,
+  cOffset: number,
+  alpha = 1,
+  accumulate = false,
+): void {
+  gemm(m, n, k, a, aOffset, 1, m, b, bOffset, 1, n, c, cOffset, alpha, accumulate);
+}
+
+/** The scalar path of {@link gemm} (same contract), used for small products and without WebAssembly. */
+export function gemmScalar(
+  m: number,
+  n: number,
+  k: number,
+  a: FloatArray,
+  aOffset: number,
+  aRowStride: number,
+  aColStride: number,
+  b: FloatArray,
+  bOffset: number,
+  bRowStride: number,
+  bColStride: number,
+  c: Float64Array,
+  cOffset: number,
+  alpha = 1,
+  accumulate = false,
+): void {
   const m4 = m - (m % 4);
   const n4 = n - (n % 4);
+  const as = aColStride;
+  const bs = bColStride;
   for (let i = 0; i < m4; i += 4) {
-    const a0 = aOffset + i * k;
-    const a1 = a0 + k;
-    const a2 = a1 + k;
-    const a3 = a2 + k;
+    const a0 = aOffset + i * aRowStride;
+    const a1 = a0 + aRowStride;
+    const a2 = a1 + aRowStride;
+    const a3 = a2 + aRowStride;
     for (let j = 0; j < n4; j += 4) {
-      const b0 = bOffset + j * k;
-      const b1 = b0 + k;
-      const b2 = b1 + k;
-      const b3 = b2 + k;
+      const b0 = bOffset + j * bRowStride;
+      const b1 = b0 + bRowStride;
+      const b2 = b1 + bRowStride;
+      const b3 = b2 + bRowStride;
       let c00 = 0;
       let c01 = 0;
       let c02 = 0;
@@ -77,14 +179,14 @@ export function gemmNTScalar(
       let c32 = 0;
       let c33 = 0;
       for (let q = 0; q < k; q++) {
-        const x0 = a[a0 + q]!;
-        const x1 = a[a1 + q]!;
-        const x2 = a[a2 + q]!;
-        const x3 = a[a3 + q]!;
-        const y0 = b[b0 + q]!;
-        const y1 = b[b1 + q]!;
-        const y2 = b[b2 + q]!;
-        const y3 = b[b3 + q]!;
+        const x0 = a[a0 + q * as]!;
+        const x1 = a[a1 + q * as]!;
+        const x2 = a[a2 + q * as]!;
+        const x3 = a[a3 + q * as]!;
+        const y0 = b[b0 + q * bs]!;
+        const y1 = b[b1 + q * bs]!;
+        const y2 = b[b2 + q * bs]!;
+        const y3 = b[b3 + q * bs]!;
         c00 += x0 * y0;
         c01 += x0 * y1;
         c02 += x0 * y2;
@@ -112,10 +214,10 @@ export function gemmNTScalar(
   // Edges: the last m % 4 rows (all columns) and the last n % 4 columns (the blocked rows).
   for (let i = 0; i < m; i++) {
     for (let j = i < m4 ? n4 : 0; j < n; j++) {
-      const ai = aOffset + i * k;
-      const bj = bOffset + j * k;
+      const ai = aOffset + i * aRowStride;
+      const bj = bOffset + j * bRowStride;
       let s = 0;
-      for (let q = 0; q < k; q++) s += a[ai + q]! * b[bj + q]!;
+      for (let q = 0; q < k; q++) s += a[ai + q * as]! * b[bj + q * bs]!;
       const o = cOffset + i * n + j;
       c[o] = accumulate ? c[o]! + alpha * s : alpha * s;
     }

@@ -1,32 +1,42 @@
 /**
- * The WebAssembly SIMD kernel behind {@link gemmNT} for large products: C = A·Bᵀ over 4×4 blocks,
- * each C element an f64 sum over q in increasing order (the same order as the scalar path, so both
- * give identical results), two f64 lanes per instruction.
+ * The WebAssembly SIMD kernel behind {@link gemm} for large products: C (= or +=) α·A·Bᵀ over
+ * register blocks of {@link BLOCK_ROWS} rows × 4 columns of C, each C element an f64 sum over q in
+ * increasing order (the same order as the scalar path, so both give identical results), two f64
+ * lanes per instruction.
  *
- * The module (≈ 400 bytes) is assembled here from its instructions — no binary blob, no build step —
+ * The module (≈ 500 bytes) is assembled here from its instructions — no binary blob, no build step —
  * and compiled synchronously on first use (small enough for every engine's synchronous-compile
- * limit). Operands are packed into the module's own memory (A and B as [blocks][k][4] panels,
- * zero-padded to multiples of 4), which grows as needed and is kept for later calls. Where
- * WebAssembly SIMD is unavailable (or memory cannot grow), {@link wasmGemmNT} returns false and
+ * limit). Operands are packed into the module's own memory by gemmPack.ts (A as [blocks][k][R]
+ * panels, B as [blocks][k][4], zero-padded), which grows as needed and is kept for later calls.
+ * Where WebAssembly SIMD is unavailable (or memory cannot grow), {@link wasmGemm} returns false and
  * the caller uses the scalar loops.
  *
- * Kernel (params mb, nb, k, aPtr, bPtr, cPtr, cStride in bytes):
- *   for ib < mb, jb < nb: acc[r][0..1] = 0 (r < 4, two f64x2 per row)
+ * Kernel (params mb, nb, k, aPtr, bPtr, cPtr, cStride in bytes, accumulate, α; R = BLOCK_ROWS):
+ *   for ib < mb, jb < nb: acc[r][0..1] = 0 (r < R, two f64x2 per row)
  *     for q < k: (b0 b1), (b2 b3) = B[jb][q][0..3];  x_r = splat A[ib][q][r]
  *                acc[r][0] += x_r·(b0 b1);  acc[r][1] += x_r·(b2 b3)
- *     C[4·ib + r][4·jb .. 4·jb + 3] = acc[r]
+ *     C[R·ib + r][4·jb .. 4·jb + 3] = (accumulate ? C[…] : 0) + α·acc[r]   (no add when not accumulating)
+ * R = 6 keeps 12 accumulators, the two B vectors and the splat in 15 of the 16 SIMD registers of x64:
+ * 8 loads per 24 multiply–add pairs instead of 6 per 16 for 4 × 4.
  */
 import type { FloatArray } from '../tensor/Tensor.js';
-import { get, I32, i32, moduleOf, set, simd, uleb, V128 } from './wasmAssembler.js';
+import { packPanels } from './gemmPack.js';
+import { F64, get, I32, i32, moduleOf, set, simd, uleb, V128 } from './wasmAssembler.js';
 
-/** The kernel's module bytes (see the file header for what it computes). */
-export function gemmKernelBytes(): Uint8Array<ArrayBuffer> {
+/** Rows of A (and of C) per register block of the kernel. */
+export const BLOCK_ROWS = 4;
+/** Columns of B (and of C) per register block of the kernel. */
+export const BLOCK_COLS = 4;
+
+/** The kernel's module bytes for blocks of `rows` × 4 (see the file header for what it computes). */
+export function gemmKernelBytes(rows: number = BLOCK_ROWS): Uint8Array<ArrayBuffer> {
   const add = [0x6a];
   const mul = [0x6c];
   const geS = [0x4e];
   const v128Load = (offset: number) => [...simd(0x00), 4, ...uleb(offset)];
   const v128Load64Splat = (offset: number) => [...simd(0x0a), 3, ...uleb(offset)];
   const v128Store = (offset: number) => [...simd(0x0b), 4, ...uleb(offset)];
+  const f64x2Splat = simd(0x14);
   const f64x2Add = simd(0xf0);
   const f64x2Mul = simd(0xf2);
   const v128Zero = [...simd(0x0c), ...new Array<number>(16).fill(0)];
@@ -34,61 +44,74 @@ export function gemmKernelBytes(): Uint8Array<ArrayBuffer> {
   const breakIfGe = (i: number, limit: number) => [...get(i), ...get(limit), ...geS, 0x0d, 1];
   const next = (i: number, step: number) => [...get(i), ...i32(step), ...add, ...set(i)];
   const endBlockLoop = [0x0c, 0, 0x0b, 0x0b];
-  // params 0 mb, 1 nb, 2 k, 3 aPtr, 4 bPtr, 5 cPtr, 6 cStride; i32 locals 7 ib, 8 jb, 9 q, 10 pa,
-  // 11 pb, 12 crow; v128 locals 13–20 accumulators (row r: 13 + 2r, 14 + 2r), 21 b01, 22 b23, 23 x.
-  const body: number[] = [
-    ...i32(0),
-    ...set(7),
-    ...blockLoop,
-    ...breakIfGe(7, 0),
-    ...i32(0),
-    ...set(8),
-    ...blockLoop,
-    ...breakIfGe(8, 1),
-  ];
-  for (let acc = 13; acc <= 20; acc++) body.push(...v128Zero, ...set(acc));
-  body.push(...get(3), ...get(7), ...get(2), ...mul, ...i32(32), ...mul, ...add, ...set(10));
-  body.push(...get(4), ...get(8), ...get(2), ...mul, ...i32(32), ...mul, ...add, ...set(11));
-  body.push(...i32(0), ...set(9), ...blockLoop, ...breakIfGe(9, 2));
-  body.push(...get(11), ...v128Load(0), ...set(21), ...get(11), ...v128Load(16), ...set(22));
-  for (let r = 0; r < 4; r++) {
-    body.push(...get(10), ...v128Load64Splat(8 * r), ...set(23));
-    body.push(...get(13 + 2 * r), ...get(23), ...get(21), ...f64x2Mul, ...f64x2Add, ...set(13 + 2 * r));
-    body.push(...get(14 + 2 * r), ...get(23), ...get(22), ...f64x2Mul, ...f64x2Add, ...set(14 + 2 * r));
-  }
-  body.push(...next(10, 32), ...next(11, 32), ...next(9, 1), ...endBlockLoop);
-  body.push(
-    ...get(5),
-    ...get(7),
-    ...i32(4),
-    ...mul,
-    ...get(6),
-    ...mul,
-    ...add,
-    ...get(8),
-    ...i32(32),
-    ...mul,
-    ...add,
-  );
-  body.push(...set(12));
-  for (let r = 0; r < 4; r++) {
+  const panelA = rows * 8; // bytes of one q step of an A panel
+  // params 0 mb, 1 nb, 2 k, 3 aPtr, 4 bPtr, 5 cPtr, 6 cStride, 7 accumulate, 8 α (f64);
+  // i32 locals 9 ib, 10 jb, 11 q, 12 pa, 13 pb, 14 crow; v128 locals: accumulators of row r at
+  // 15 + 2r, 16 + 2r, then b01, b23, x, αv.
+  const MB = 0;
+  const NB = 1;
+  const K = 2;
+  const A_PTR = 3;
+  const B_PTR = 4;
+  const C_PTR = 5;
+  const C_STRIDE = 6;
+  const ACCUMULATE = 7;
+  const ALPHA = 8;
+  const IB = 9;
+  const JB = 10;
+  const Q = 11;
+  const PA = 12;
+  const PB = 13;
+  const CROW = 14;
+  const ACC = 15;
+  const B01 = ACC + 2 * rows;
+  const B23 = B01 + 1;
+  const X = B23 + 1;
+  const ALPHA_V = X + 1;
+  const body: number[] = [...get(ALPHA), ...f64x2Splat, ...set(ALPHA_V)];
+  body.push(...i32(0), ...set(IB), ...blockLoop, ...breakIfGe(IB, MB), ...i32(0), ...set(JB));
+  body.push(...blockLoop, ...breakIfGe(JB, NB));
+  for (let acc = ACC; acc < B01; acc++) body.push(...v128Zero, ...set(acc));
+  body.push(...get(A_PTR), ...get(IB), ...get(K), ...mul, ...i32(panelA), ...mul, ...add, ...set(PA));
+  body.push(...get(B_PTR), ...get(JB), ...get(K), ...mul, ...i32(32), ...mul, ...add, ...set(PB));
+  body.push(...i32(0), ...set(Q), ...blockLoop, ...breakIfGe(Q, K));
+  body.push(...get(PB), ...v128Load(0), ...set(B01), ...get(PB), ...v128Load(16), ...set(B23));
+  for (let r = 0; r < rows; r++) {
+    body.push(...get(PA), ...v128Load64Splat(8 * r), ...set(X));
+    body.push(...get(ACC + 2 * r), ...get(X), ...get(B01), ...f64x2Mul, ...f64x2Add, ...set(ACC + 2 * r));
     body.push(
-      ...get(12),
-      ...get(13 + 2 * r),
-      ...v128Store(0),
-      ...get(12),
-      ...get(14 + 2 * r),
-      ...v128Store(16),
+      ...get(ACC + 2 * r + 1),
+      ...get(X),
+      ...get(B23),
+      ...f64x2Mul,
+      ...f64x2Add,
+      ...set(ACC + 2 * r + 1),
     );
-    body.push(...get(12), ...get(6), ...add, ...set(12));
   }
-  body.push(...next(8, 1), ...endBlockLoop, ...next(7, 1), ...endBlockLoop);
+  body.push(...next(PA, panelA), ...next(PB, 32), ...next(Q, 1), ...endBlockLoop);
+  // crow = cPtr + ib·rows·cStride + jb·32
+  body.push(...get(C_PTR), ...get(IB), ...i32(rows), ...mul, ...get(C_STRIDE), ...mul, ...add);
+  body.push(...get(JB), ...i32(32), ...mul, ...add, ...set(CROW));
+  // Row by row: acc·α, plus the stored C when accumulating (c + α·s, as the scalar path), stored.
+  for (let r = 0; r < rows; r++) {
+    const a0 = ACC + 2 * r;
+    const a1 = a0 + 1;
+    body.push(...get(a0), ...get(ALPHA_V), ...f64x2Mul, ...set(a0));
+    body.push(...get(a1), ...get(ALPHA_V), ...f64x2Mul, ...set(a1));
+    body.push(...get(ACCUMULATE), 0x04, 0x40); // if
+    body.push(...get(CROW), ...v128Load(0), ...get(a0), ...f64x2Add, ...set(a0));
+    body.push(...get(CROW), ...v128Load(16), ...get(a1), ...f64x2Add, ...set(a1));
+    body.push(0x0b);
+    body.push(...get(CROW), ...get(a0), ...v128Store(0), ...get(CROW), ...get(a1), ...v128Store(16));
+    body.push(...get(CROW), ...get(C_STRIDE), ...add, ...set(CROW));
+  }
+  body.push(...next(JB, 1), ...endBlockLoop, ...next(IB, 1), ...endBlockLoop);
   return moduleOf(
     'gemm',
-    7,
+    [I32, I32, I32, I32, I32, I32, I32, I32, F64],
     [
       [6, I32],
-      [11, V128],
+      [2 * rows + 4, V128],
     ],
     body,
   );
@@ -96,7 +119,17 @@ export function gemmKernelBytes(): Uint8Array<ArrayBuffer> {
 
 interface Kernel {
   readonly memory: WebAssembly.Memory;
-  readonly gemm: (mb: number, nb: number, k: number, a: number, b: number, c: number, stride: number) => void;
+  readonly gemm: (
+    mb: number,
+    nb: number,
+    k: number,
+    a: number,
+    b: number,
+    c: number,
+    stride: number,
+    accumulate: number,
+    alpha: number,
+  ) => void;
 }
 
 let kernel: Kernel | null | undefined;
@@ -117,23 +150,28 @@ function load(): Kernel | null {
   return kernel;
 }
 
-/** Which implementation large {@link gemmNT} products use here: `'wasm-simd'` or `'js'`. */
+/** Which implementation large {@link gemm} products use here: `'wasm-simd'` or `'js'`. */
 export function gemmBackend(): 'wasm-simd' | 'js' {
   return load() === null ? 'js' : 'wasm-simd';
 }
 
 /**
- * C[i, j] (= or +=) α·Σ_q A[i, q]·B[j, q] on the SIMD kernel (rule in the file header); false when the
- * kernel is unavailable, so the caller computes it itself.
+ * C[i, j] (= or +=) α·Σ_q A[i, q]·B[j, q] on the SIMD kernel, for strided views A[i, q] =
+ * a[aOffset + i·aRowStride + q·aColStride] and B[j, q] likewise (rule in the file header; C
+ * row-major with row stride n); false when the kernel is unavailable, so the caller computes it itself.
  */
-export function wasmGemmNT(
+export function wasmGemm(
   m: number,
   n: number,
   k: number,
   a: FloatArray,
   aOffset: number,
+  aRowStride: number,
+  aColStride: number,
   b: FloatArray,
   bOffset: number,
+  bRowStride: number,
+  bColStride: number,
   c: Float64Array,
   cOffset: number,
   alpha: number,
@@ -141,16 +179,14 @@ export function wasmGemmNT(
 ): boolean {
   const kern = load();
   if (kern === null) return false;
-  const mb = Math.ceil(m / 4);
-  const nb = Math.ceil(n / 4);
-  const np = nb * 4;
-  // A·Aᵀ (the same rows twice): one panel set, and only the blocks on and above the diagonal are
-  // computed; the rest is their mirror image, bit for bit (each element's sum has the same terms in
-  // the same order either way).
-  const gram = a === b && aOffset === bOffset && m === n;
-  const aBytes = mb * k * 32;
-  const bBytes = gram ? 0 : nb * k * 32;
-  const need = aBytes + bBytes + mb * 4 * np * 8;
+  const R = BLOCK_ROWS;
+  const mb = Math.ceil(m / R);
+  const nb = Math.ceil(n / BLOCK_COLS);
+  const np = nb * BLOCK_COLS;
+  const aLength = mb * k * R;
+  const bLength = nb * k * BLOCK_COLS;
+  const cRows = mb * R;
+  const need = (aLength + bLength + cRows * np) * 8;
   const have = kern.memory.buffer.byteLength;
   if (have < need) {
     try {
@@ -160,43 +196,49 @@ export function wasmGemmNT(
     }
   }
   const f = new Float64Array(kern.memory.buffer);
-  // Panels [block][q][4]; rows past the end are zero.
-  if (m % 4 !== 0) f.fill(0, (mb - 1) * k * 4, mb * k * 4);
-  for (let i = 0; i < m; i++) {
-    const src = aOffset + i * k;
-    const dst = (i >> 2) * k * 4 + (i & 3);
-    for (let q = 0; q < k; q++) f[dst + 4 * q] = a[src + q]!;
-  }
-  const bBase = aBytes / 8;
-  if (!gram) {
-    if (n % 4 !== 0) f.fill(0, bBase + (nb - 1) * k * 4, bBase + nb * k * 4);
-    for (let j = 0; j < n; j++) {
-      const src = bOffset + j * k;
-      const dst = bBase + (j >> 2) * k * 4 + (j & 3);
-      for (let q = 0; q < k; q++) f[dst + 4 * q] = b[src + q]!;
-    }
-  }
-  const cBytes = aBytes + bBytes;
-  const cBase = cBytes / 8;
+  packPanels(f, 0, m, k, R, a, aOffset, aRowStride, aColStride);
+  packPanels(f, aLength, n, k, BLOCK_COLS, b, bOffset, bRowStride, bColStride);
+  const cBase = aLength + bLength;
+  const stride = np * 8;
+  // A·Aᵀ (the same view twice): only the blocks that reach the diagonal or beyond are computed; the
+  // rest is their mirror image, bit for bit (each element's sum has the same terms in the same order
+  // either way). The mirror needs the bare sums, so α and accumulation are applied while copying out.
+  const gram =
+    a === b && aOffset === bOffset && aRowStride === bRowStride && aColStride === bColStride && m === n;
   if (gram) {
-    // Block row ib against block columns ib..nb−1.
     for (let ib = 0; ib < mb; ib++) {
-      const panel = ib * k * 32;
-      kern.gemm(1, nb - ib, k, panel, panel, cBytes + ib * 4 * np * 8 + ib * 32, np * 8);
+      const jb0 = Math.floor((ib * R) / BLOCK_COLS);
+      kern.gemm(
+        1,
+        nb - jb0,
+        k,
+        ib * k * R * 8,
+        (aLength + jb0 * k * BLOCK_COLS) * 8,
+        (cBase + ib * R * np + jb0 * BLOCK_COLS) * 8,
+        stride,
+        0,
+        1,
+      );
     }
     for (let i = 0; i < m; i++) {
       const row = cBase + i * np;
-      for (let j = 0; j < (i & ~3); j++) f[row + j] = f[cBase + j * np + i]!;
+      for (let j = 0; j < i; j++) f[row + j] = f[cBase + j * np + i]!;
     }
-  } else {
-    kern.gemm(mb, nb, k, 0, aBytes, cBytes, np * 8);
+    for (let i = 0; i < m; i++) {
+      const src = cBase + i * np;
+      const dst = cOffset + i * n;
+      if (accumulate) for (let j = 0; j < n; j++) c[dst + j]! += alpha * f[src + j]!;
+      else for (let j = 0; j < n; j++) c[dst + j] = alpha * f[src + j]!;
+    }
+    return true;
   }
-  for (let i = 0; i < m; i++) {
-    const src = cBase + i * np;
-    const dst = cOffset + i * n;
-    if (accumulate) for (let j = 0; j < n; j++) c[dst + j]! += alpha * f[src + j]!;
-    else if (alpha === 1) for (let j = 0; j < n; j++) c[dst + j] = f[src + j]!;
-    else for (let j = 0; j < n; j++) c[dst + j] = alpha * f[src + j]!;
+  if (accumulate) {
+    if (np === n) f.set(c.subarray(cOffset, cOffset + m * n), cBase);
+    else
+      for (let i = 0; i < m; i++) f.set(c.subarray(cOffset + i * n, cOffset + (i + 1) * n), cBase + i * np);
   }
+  kern.gemm(mb, nb, k, 0, aLength * 8, cBase * 8, stride, accumulate ? 1 : 0, alpha);
+  if (np === n) c.set(f.subarray(cBase, cBase + m * n), cOffset);
+  else for (let i = 0; i < m; i++) c.set(f.subarray(cBase + i * np, cBase + i * np + n), cOffset + i * n);
   return true;
 }

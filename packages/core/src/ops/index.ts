@@ -1,6 +1,6 @@
 export { add, relu, sigmoid } from './elementwise.js';
 export { expBackend, expInPlace } from './expWasm.js';
-export { gemmNT, transpose } from './gemm.js';
+export { gemm, gemmNN, gemmNT, gemmTN, transpose } from './gemm.js';
 export { gemmBackend } from './gemmWasm.js';
 export { layerNorm } from './layerNorm.js';
 export { linear } from './linear.js';

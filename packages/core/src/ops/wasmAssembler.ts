@@ -41,18 +41,21 @@ export const section = (id: number, bytes: number[]): number[] => [id, ...uleb(b
 
 /** Value types. */
 export const I32 = 0x7f;
+export const F64 = 0x7c;
 export const V128 = 0x7b;
 
 /**
- * A module with one function of `params` i32 parameters and no result, exported as `exportName`,
- * whose locals (`locals`: [count, type] runs) and body are given, importing one memory as env.memory.
+ * A module with one function and no result, exported as `exportName`: `params` i32 parameters (a
+ * count) or parameters of the given value types; its locals (`locals`: [count, type] runs) and body
+ * are given; it imports one memory as env.memory.
  */
 export function moduleOf(
   exportName: string,
-  params: number,
+  params: number | readonly number[],
   locals: [number, number][],
   body: number[],
 ): Uint8Array<ArrayBuffer> {
+  const paramTypes = typeof params === 'number' ? new Array<number>(params).fill(I32) : params;
   const fn = [...vector(locals.map(([count, type]) => [...uleb(count), type])), ...body, 0x0b];
   return Uint8Array.from([
     0x00,
@@ -63,7 +66,7 @@ export function moduleOf(
     0x00,
     0x00,
     0x00,
-    ...section(1, vector([[0x60, ...vector(new Array(params).fill([I32])), ...vector([])]])),
+    ...section(1, vector([[0x60, ...vector(paramTypes.map((t) => [t])), ...vector([])]])),
     ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),
     ...section(3, vector([[0x00]])),
     ...section(7, vector([[...name(exportName), 0x00, 0x00]])),

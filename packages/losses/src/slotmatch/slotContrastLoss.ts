@@ -1,8 +1,11 @@
-import { expInPlace, gemmNT, InputError, type Tensor, transpose } from '@slotmatch/core';
+import { expInPlace, gemmNN, gemmNT, gemmTN, InputError, type Tensor } from '@slotmatch/core';
 import { expectInput } from '../common/checks.js';
 import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
 import { normalizeBackwardRow, normalizeRows } from '../common/rows.js';
+
+/** Largest 1/τ for which the softmax runs without the shift by the row maximum (e^±300 is safe in float64). */
+const MAX_UNSHIFTED_LOGIT = 300;
 
 /** Options of {@link slotContrastLoss}. */
 export interface SlotContrastOptions {
@@ -46,38 +49,39 @@ export function slotContrastLoss(slots: Tensor, options: SlotContrastOptions = {
     return ((b * T + t) * K + k) * S;
   });
   const gz = new Float64Array(T * N * S);
-  // zT[t]: frame t transposed [S, N], so that every product below is an A·Bᵀ (core's gemmNT).
-  const zT = new Float64Array(T * S * N);
-  for (let t = 0; t < T; t++) transpose(z, t * N * S, N, S, zT, t * S * N);
   const sim = new Float64Array(N * N); // sim[j·N + i]: row j = anchor at t+1, column i = candidate at t
-  const simT = new Float64Array(N * N);
   const invTau = 1 / tau;
   const scale = 1 / ((T - 1) * N);
+  // |Sim| ≤ 1/τ (cosines), so up to 1/τ = 300 the exponentials neither overflow nor underflow
+  // without the usual shift by the row maximum (softmax is shift-invariant; one pass fewer).
+  const shiftByMax = invTau > MAX_UNSHIFTED_LOGIT;
   let total = 0;
   for (let t = 0; t + 1 < T; t++) {
     const a = t * N * S; // frame t (candidates i)
     const p = (t + 1) * N * S; // frame t+1 (anchors j)
     gemmNT(N, N, S, z, p, z, a, sim, 0, invTau);
-    // Row by row while the row is in cache: shift by the maximum, vectorised exp, sum, and
+    // Row by row while the row is in cache: (shift by the maximum,) vectorised exp, sum, and
     // G[j, i] = (P[i, j] − δ_ij)·scale/τ in place (the 1/τ of Sim's derivative included).
     for (let j = 0; j < N; j++) {
       const row = j * N;
-      let max = Number.NEGATIVE_INFINITY;
-      for (let i = 0; i < N; i++) if (sim[row + i]! > max) max = sim[row + i]!;
-      for (let i = 0; i < N; i++) sim[row + i]! -= max;
-      total -= sim[row + j]!;
+      let max = 0;
+      if (shiftByMax) {
+        max = Number.NEGATIVE_INFINITY;
+        for (let i = 0; i < N; i++) if (sim[row + i]! > max) max = sim[row + i]!;
+        for (let i = 0; i < N; i++) sim[row + i]! -= max;
+      }
+      total -= sim[row + j]! - max;
       expInPlace(sim, row, N);
       let sum = 0;
       for (let i = 0; i < N; i++) sum += sim[row + i]!;
-      total += Math.log(sum);
+      total += Math.log(sum) + max;
       const k = (scale * invTau) / sum;
       for (let i = 0; i < N; i++) sim[row + i]! *= k;
       sim[row + j]! -= scale * invTau;
     }
-    // ∂/∂z_{t+1}[j, :] += Σ_i G[j, i]·z_t[i, :];  ∂/∂z_t[i, :] += Σ_j G[j, i]·z_{t+1}[j, :]
-    gemmNT(N, S, N, sim, 0, zT, t * S * N, gz, p, 1, true);
-    transpose(sim, 0, N, N, simT, 0);
-    gemmNT(N, S, N, simT, 0, zT, (t + 1) * S * N, gz, a, 1, true);
+    // ∂/∂z_{t+1} += G·z_t;  ∂/∂z_t += Gᵀ·z_{t+1}  (no transposes: gemmNN / gemmTN read G as it is)
+    gemmNN(N, S, N, sim, 0, z, a, gz, p, 1, true);
+    gemmTN(N, S, N, sim, 0, z, p, gz, a, 1, true);
   }
   const grad = gradientLike(slots.data);
   for (let t = 0; t < T; t++) {
