@@ -1,5 +1,5 @@
-import type { Tensor } from '@slotmatch/core';
-import { expectInput } from '../common/checks.js';
+import { expectShape, type Tensor } from '@slotmatch/core';
+import { expectFiniteUnless } from '../common/checks.js';
 import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
 
@@ -10,17 +10,18 @@ import type { LossResult } from '../common/LossResult.js';
  *   value = (1/n)·Σ (r − t)²,   ∂/∂recon = 2(r − t)/n,   ∂/∂target = −2(r − t)/n
  *
  * `recon` and `target` any equal shape (e.g. [B, T, P, D]). One pass: the sum in float64, each gradient
- * stored in its input's type ({@link gradientLike}).
+ * stored in its input's type ({@link gradientLike}); the finiteness of the inputs follows from that of the
+ * sum ({@link expectFiniteUnless}).
  */
 export function reconstructionLoss(recon: Tensor, target: Tensor): LossResult<'recon' | 'target'> {
   const sizes: Record<string, number> = {};
-  expectInput(
+  expectShape(
     'recon',
     recon,
     recon.dims.map((_, i) => `D${i}`),
     sizes,
   );
-  expectInput(
+  expectShape(
     'target',
     target,
     recon.dims.map((_, i) => `D${i}`),
@@ -63,6 +64,11 @@ export function reconstructionLoss(recon: Tensor, target: Tensor): LossResult<'r
     gt[i] = -k * d;
   }
   const s = s0 + s1 + s2 + s3;
+  // Any NaN/±∞ in either input makes s non-finite; only then are the inputs scanned for the error.
+  expectFiniteUnless(s, [
+    ['recon', recon],
+    ['target', target],
+  ]);
   return {
     value: s / n,
     grads: { recon: { data: gr, dims: [...recon.dims] }, target: { data: gt, dims: [...target.dims] } },

@@ -1,5 +1,5 @@
-import { expInPlace, gemmNN, gemmNT, gemmTN, InputError, type Tensor } from '@slotmatch/core';
-import { expectInput } from '../common/checks.js';
+import { expectShape, expInPlace, gemmNN, gemmNT, gemmTN, InputError, type Tensor } from '@slotmatch/core';
+import { expectFiniteUnless } from '../common/checks.js';
 import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
 import { normalizeBackwardRow, normalizeRows } from '../common/rows.js';
@@ -25,11 +25,12 @@ export interface SlotContrastOptions {
  * Backward: with P_t[i, j] = softmax_i Sim_t[:, j] and G = (P − I)/((T−1)·N),
  * ∂/∂ŝ_t = G·ŝ_{t+1}/τ, ∂/∂ŝ_{t+1} = Gᵀ·ŝ_t/τ, then through the normalisation.
  *
- * `slots`: [B, T, K, S] with T ≥ 2 (float32 or float64; accumulation in float64).
+ * `slots`: [B, T, K, S] with T ≥ 2 (float32 or float64; accumulation in float64); finiteness is checked
+ * from the value ({@link expectFiniteUnless}).
  */
 export function slotContrastLoss(slots: Tensor, options: SlotContrastOptions = {}): LossResult<'slots'> {
   const sizes: Record<string, number> = {};
-  expectInput('slots', slots, ['B', 'T', 'K', 'S'], sizes);
+  expectShape('slots', slots, ['B', 'T', 'K', 'S'], sizes);
   const tau = options.temperature ?? 0.1;
   if (!(tau > 0)) throw new InputError('options.temperature', `must be > 0, got ${tau}`);
   const B = sizes.B!;
@@ -64,17 +65,17 @@ export function slotContrastLoss(slots: Tensor, options: SlotContrastOptions = {
     // G[j, i] = (P[i, j] − δ_ij)·scale/τ in place (the 1/τ of Sim's derivative included).
     for (let j = 0; j < N; j++) {
       const row = j * N;
-      let max = 0;
       if (shiftByMax) {
-        max = Number.NEGATIVE_INFINITY;
+        let max = Number.NEGATIVE_INFINITY;
         for (let i = 0; i < N; i++) if (sim[row + i]! > max) max = sim[row + i]!;
         for (let i = 0; i < N; i++) sim[row + i]! -= max;
       }
-      total -= sim[row + j]! - max;
+      // −log softmax = log Σ_i exp(Sim[j, i] − c) − (Sim[j, j] − c) for either shift c (0 or the max)
+      total -= sim[row + j]!;
       expInPlace(sim, row, N);
       let sum = 0;
       for (let i = 0; i < N; i++) sum += sim[row + i]!;
-      total += Math.log(sum) + max;
+      total += Math.log(sum);
       const k = (scale * invTau) / sum;
       for (let i = 0; i < N; i++) sim[row + i]! *= k;
       sim[row + j]! -= scale * invTau;
@@ -83,6 +84,8 @@ export function slotContrastLoss(slots: Tensor, options: SlotContrastOptions = {
     gemmNN(N, S, N, sim, 0, z, a, gz, p, 1, true);
     gemmTN(N, S, N, sim, 0, z, p, gz, a, 1, true);
   }
+  // Every slot enters a norm and some similarity, so a NaN/±∞ anywhere makes the total non-finite.
+  expectFiniteUnless(total, [['slots', slots]]);
   const grad = gradientLike(slots.data);
   for (let t = 0; t < T; t++) {
     for (let b = 0; b < B; b++) {

@@ -1,12 +1,15 @@
 import {
+  type DimSpec,
+  expectShape,
   type FloatArray,
+  gemmNN,
   gemmNT,
+  gemmTN,
   InputError,
   optimalAssignment,
   type Tensor,
-  transpose,
 } from '@slotmatch/core';
-import { expectInput } from '../common/checks.js';
+import { expectFiniteUnless, expectInput } from '../common/checks.js';
 import { gradientLike, storedLike } from '../common/gradientLike.js';
 import { NORM_EPS } from '../common/rows.js';
 
@@ -55,14 +58,19 @@ export interface SlotKdResult {
  * ∂s = Wᵀ·∂p). The teacher's gradient is returned too; SlotMatch keeps the teacher frozen and
  * ignores it.
  *
- * `teacher`: [B, T, K, S]; `student`: [B, T, K, S'].
+ * `teacher`: [B, T, K, S]; `student`: [B, T, K, S']. With the `'index'` correspondence every input value
+ * reaches the value through products and norms, so finiteness is checked from the value
+ * ({@link expectFiniteUnless}); the Hungarian matching needs finite costs, so it checks up front.
  */
 export function slotKdLoss(teacher: Tensor, student: Tensor, options: SlotKdOptions = {}): SlotKdResult {
   const sizes: Record<string, number> = {};
-  expectInput('teacher', teacher, ['B', 'T', 'K', 'S'], sizes);
-  expectInput('student', student, ['B', 'T', 'K', "S'"], sizes);
   const correspondence = options.correspondence ?? 'index';
-  if (correspondence !== 'index' && correspondence !== 'hungarian') {
+  const hungarian = correspondence === 'hungarian';
+  const check = (name: string, t: Tensor, dims: DimSpec) =>
+    hungarian ? expectInput(name, t, dims, sizes) : expectShape(name, t, dims, sizes);
+  check('teacher', teacher, ['B', 'T', 'K', 'S']);
+  check('student', student, ['B', 'T', 'K', "S'"]);
+  if (correspondence !== 'index' && !hungarian) {
     throw new InputError(
       'options.correspondence',
       `must be 'index' or 'hungarian', got ${String(correspondence)}`,
@@ -70,8 +78,8 @@ export function slotKdLoss(teacher: Tensor, student: Tensor, options: SlotKdOpti
   }
   const projection = options.projection;
   if (projection !== undefined) {
-    expectInput('options.projection.weight', projection.weight, ['S', "S'"], sizes);
-    if (projection.bias !== undefined) expectInput('options.projection.bias', projection.bias, ['S'], sizes);
+    check('options.projection.weight', projection.weight, ['S', "S'"]);
+    if (projection.bias !== undefined) check('options.projection.bias', projection.bias, ['S']);
   } else if (sizes.S !== sizes["S'"]) {
     throw new InputError(
       'student',
@@ -97,7 +105,6 @@ export function slotKdLoss(teacher: Tensor, student: Tensor, options: SlotKdOpti
     p = proj;
   }
   const td = teacher.data;
-  const hungarian = correspondence === 'hungarian';
   // Norms up front only for the matching's cosines; the sweep below recomputes them with its dot products.
   const tNorm = hungarian ? rowNorms(td, M, S) : new Float64Array(0);
   const pNorm = hungarian ? rowNorms(p, M, S) : new Float64Array(0);
@@ -160,6 +167,14 @@ export function slotKdLoss(teacher: Tensor, student: Tensor, options: SlotKdOpti
       gp[po + i] = tp * x + pp * y;
     }
   }
+  if (!hungarian) {
+    expectFiniteUnless(total, [
+      ['teacher', teacher],
+      ['student', student],
+      ['options.projection.weight', projection?.weight],
+      ['options.projection.bias', projection?.bias],
+    ]);
+  }
   const grads: {
     teacher: Tensor;
     student: Tensor;
@@ -170,28 +185,21 @@ export function slotKdLoss(teacher: Tensor, student: Tensor, options: SlotKdOpti
     student: { data: gp, dims: [...student.dims] },
   };
   if (projection !== undefined) {
-    // ∂s = ∂p·W, ∂W = ∂pᵀ·s, ∂b = Σ_r ∂p[r]
+    // ∂s = ∂p·W, ∂W = ∂pᵀ·s, ∂b = Σ_r ∂p[r]  (gemmNN / gemmTN read ∂p, W and s as they are)
     const wd = projection.weight.data;
-    const wT = new Float64Array(Sp * S);
-    transpose(wd, 0, S, Sp, wT, 0);
     const gs = new Float64Array(M * Sp);
-    gemmNT(M, Sp, S, gp as Float64Array, 0, wT, 0, gs, 0);
-    const gpT = new Float64Array(S * M);
-    transpose(gp, 0, M, S, gpT, 0);
-    const sT = new Float64Array(Sp * M);
-    transpose(sd, 0, M, Sp, sT, 0);
+    gemmNN(M, Sp, S, gp, 0, wd, 0, gs, 0);
     const gw = new Float64Array(S * Sp);
-    gemmNT(S, Sp, M, gpT, 0, sT, 0, gw, 0);
+    gemmTN(S, Sp, M, gp, 0, sd, 0, gw, 0);
     grads.student = { data: storedLike(sd, gs), dims: [...student.dims] };
     grads.projectionWeight = { data: storedLike(wd, gw), dims: [...projection.weight.dims] };
     if (projection.bias !== undefined) {
-      const gb = gradientLike(projection.bias.data, S);
-      for (let o = 0; o < S; o++) {
-        let acc = 0;
-        for (let r = 0; r < M; r++) acc += gpT[o * M + r]!;
-        gb[o] = acc;
-      }
-      grads.projectionBias = { data: gb, dims: [...projection.bias.dims] };
+      const sums = new Float64Array(S);
+      for (let r = 0; r < M; r++) for (let o = 0; o < S; o++) sums[o]! += gp[r * S + o]!;
+      grads.projectionBias = {
+        data: storedLike(projection.bias.data, sums),
+        dims: [...projection.bias.dims],
+      };
     }
   }
   return { value: total * inv, grads, matching };

@@ -71,6 +71,35 @@ describe('slotContrastLoss', () => {
     );
   });
 
+  it('equals a log-sum-exp reference on both sides of the unshifted-softmax limit (1/τ = 300)', () => {
+    const [B, T, K, S] = [2, 3, 2, 4];
+    const slots = randomTensor([B, T, K, S], 31);
+    const N = B * K;
+    const unit = (b: number, t: number, k: number) => {
+      const o = ((b * T + t) * K + k) * S;
+      const v = Array.from(slots.data.subarray(o, o + S));
+      const n = Math.hypot(...v);
+      return v.map((x) => x / n);
+    };
+    for (const tau of [0.1, 1 / 299, 1 / 301, 1e-3]) {
+      let expected = 0;
+      for (let t = 0; t + 1 < T; t++) {
+        for (let j = 0; j < N; j++) {
+          const anchor = unit(Math.floor(j / K), t + 1, j % K);
+          const logits = Array.from(
+            { length: N },
+            (_, i) => anchor.reduce((acc, x, q) => acc + x * unit(Math.floor(i / K), t, i % K)[q]!, 0) / tau,
+          );
+          const max = Math.max(...logits);
+          expected += max + Math.log(logits.reduce((acc, l) => acc + Math.exp(l - max), 0)) - logits[j]!;
+        }
+      }
+      expected /= (T - 1) * N;
+      const value = slotContrastLoss(slots, { temperature: tau }).value;
+      expect(Number.isFinite(value)).toBe(true);
+      expect(Math.abs(value - expected)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected)));
+    }
+  });
   it('is anchored at t+1 (reversing time changes it)', () => {
     const slots = randomTensor([2, 2, 4, 5], 12);
     const rev = new Float64Array(slots.data.length);
@@ -174,5 +203,48 @@ describe('slotMatchLoss', () => {
     expectGradient(f, studentSlots, r.grads.studentSlots, { name: 'studentSlots' });
     expectGradient(f, recon, r.grads.recon, { name: 'recon' });
     expect(Object.keys(r.grads)).not.toContain('teacherSlots');
+  });
+});
+
+describe('finiteness checked from the value (reconstruction, contrast, index/projected slot KD)', () => {
+  const bads = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+  /** `t` with value `v` at index `i` (a copy). */
+  const poisoned = (t: { data: Float64Array; dims: number[] }, i: number, v: number) => {
+    const data = t.data.slice();
+    data[i] = v;
+    return { data, dims: t.dims };
+  };
+  it('throws InputError naming the argument and the first non-finite value, wherever it is', () => {
+    for (const v of bads) {
+      const r = randomTensor([2, 3, 4], 1);
+      const t = randomTensor([2, 3, 4], 2);
+      expect(() => reconstructionLoss(r, poisoned(t, 23, v))).toThrow(`target: value 23 is ${v}`);
+      expect(() => reconstructionLoss(poisoned(r, 0, v), t)).toThrow(`recon: value 0 is ${v}`);
+      const slots = randomTensor([2, 3, 4, 5], 3);
+      for (const i of [0, 57, 119])
+        expect(() => slotContrastLoss(poisoned(slots, i, v))).toThrow(`slots: value ${i} is ${v}`);
+      const teacher = randomTensor([2, 2, 3, 4], 4);
+      const student = randomTensor([2, 2, 3, 2], 5);
+      const weight = randomTensor([4, 2], 6);
+      const bias = randomTensor([4], 7);
+      expect(() => slotKdLoss(poisoned(teacher, 47, v), poisoned(teacher, 3, 1))).toThrow(
+        `teacher: value 47 is ${v}`,
+      );
+      expect(() =>
+        slotKdLoss(teacher, student, { projection: { weight, bias: poisoned(bias, 3, v) } }),
+      ).toThrow(`options.projection.bias: value 3 is ${v}`);
+      expect(() =>
+        slotKdLoss(teacher, student, { projection: { weight: poisoned(weight, 5, v), bias } }),
+      ).toThrow(`options.projection.weight: value 5 is ${v}`);
+      expect(() => slotKdLoss(teacher, poisoned(student, 11, v), { projection: { weight, bias } })).toThrow(
+        `student: value 11 is ${v}`,
+      );
+      expect(() =>
+        slotKdLoss(teacher, poisoned(student, 11, v), {
+          correspondence: 'hungarian',
+          projection: { weight },
+        }),
+      ).toThrow(InputError);
+    }
   });
 });
