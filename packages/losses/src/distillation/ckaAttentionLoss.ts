@@ -1,5 +1,5 @@
-import { CkaWorkspace, ckaMatrices, InputError, type Tensor } from '@slotmatch/core';
-import { expectInput } from '../common/checks.js';
+import { CkaWorkspace, ckaMatrices, expectShape, InputError, type Tensor } from '@slotmatch/core';
+import { expectFiniteUnless } from '../common/checks.js';
 import { storedLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
 
@@ -14,7 +14,8 @@ import type { LossResult } from '../common/LossResult.js';
  * The widths (number of keys) may differ. Gradients for both arguments (a frozen teacher ignores
  * its own).
  *
- * `teacher`: [..., N, Dt]; `student`: [..., N, Ds] with the same leading dims and N.
+ * `teacher`: [..., N, Dt]; `student`: [..., N, Ds] with the same leading dims and N. Finiteness is
+ * checked from the value ({@link expectFiniteUnless}).
  */
 export function ckaAttentionLoss(teacher: Tensor, student: Tensor): LossResult<'teacher' | 'student'> {
   if (
@@ -27,8 +28,8 @@ export function ckaAttentionLoss(teacher: Tensor, student: Tensor): LossResult<'
   }
   const lead = teacher.dims.slice(0, -2).map((_, i) => `L${i}`);
   const sizes: Record<string, number> = {};
-  expectInput('teacher', teacher, [...lead, 'N', 'Dt'], sizes);
-  expectInput('student', student, [...lead, 'N', 'Ds'], sizes);
+  expectShape('teacher', teacher, [...lead, 'N', 'Dt'], sizes);
+  expectShape('student', student, [...lead, 'N', 'Ds'], sizes);
   const n = sizes.N!;
   const dt = sizes.Dt!;
   const ds = sizes.Ds!;
@@ -50,6 +51,11 @@ export function ckaAttentionLoss(teacher: Tensor, student: Tensor): LossResult<'
         scale,
       });
   }
+  // Every value enters a column mean and the Gram sums, so a NaN/±∞ anywhere makes the total non-finite.
+  expectFiniteUnless(total, [
+    ['teacher', teacher],
+    ['student', student],
+  ]);
   return {
     value: total / maps,
     grads: {

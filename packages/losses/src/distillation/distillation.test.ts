@@ -58,6 +58,13 @@ describe('ckaAttentionLoss', () => {
     const bad = randomTensor([9, 4], 2);
     bad.data[3] = Number.POSITIVE_INFINITY;
     expect(() => ckaAttentionLoss(randomTensor([9, 4], 1), bad)).toThrow('student: value 3 is Infinity');
+    for (const v of [Number.NaN, Number.NEGATIVE_INFINITY]) {
+      const teacher = randomTensor([2, 9, 4], 3);
+      teacher.data[50] = v;
+      expect(() => ckaAttentionLoss(teacher, randomTensor([2, 9, 3], 4))).toThrow(
+        `teacher: value 50 is ${v}`,
+      );
+    }
   });
 });
 

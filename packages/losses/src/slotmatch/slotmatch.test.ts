@@ -209,7 +209,7 @@ describe('slotMatchLoss', () => {
 describe('finiteness checked from the value (reconstruction, contrast, index/projected slot KD)', () => {
   const bads = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
   /** `t` with value `v` at index `i` (a copy). */
-  const poisoned = (t: { data: Float64Array; dims: number[] }, i: number, v: number) => {
+  const poisoned = (t: { data: Float64Array; dims: readonly number[] }, i: number, v: number) => {
     const data = t.data.slice();
     data[i] = v;
     return { data, dims: t.dims };
