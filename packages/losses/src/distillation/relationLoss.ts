@@ -1,7 +1,7 @@
 /**
  * DIST's relation losses (Huang et al., "Knowledge Distillation from A Stronger Teacher", NeurIPS
- * 2022) over per-pixel object probabilities (METHODS.md §4): shared forward/backward of
- * τ²·mean(1 − Pearson) along one axis of [B, O, P] probabilities p = softmax_O(logits/τ).
+ * 2022) over per-pixel object probabilities (METHODS.md §4): one forward/backward of
+ * τ²·mean(1 − Pearson) along either axis of [B, O, P] probabilities p = softmax_O(logits/τ).
  */
 import { expInPlace, type FloatArray, InputError, type Tensor } from '@slotmatch/core';
 import { expectInput } from '../common/checks.js';
@@ -17,13 +17,21 @@ export interface RelationOptions {
 /** The floor of ‖a_c‖·‖b_c‖ (`torch.nn.functional.cosine_similarity`'s eps, used by DIST's Pearson). */
 export const PEARSON_EPS = 1e-8;
 
+/** Pixels per tile: the softmax and backward passes keep O rows of this many values in cache. */
+const TILE = 512;
+
 /**
  * τ²·mean over vectors of (1 − Pearson(p^S, p^T)). `axis` 'objects': one vector per (b, pixel) of
  * length O; 'pixels': one per (b, object) of length P.
  *
  * Pearson(a, b) = ⟨a_c, b_c⟩ / d with a_c = a − mean(a), d = max(‖a_c‖·‖b_c‖, 1e-8); its gradient is
  * ∂r/∂a = b_c/d − r·a_c/‖a_c‖² (b_c/1e-8 when floored) — already centred, so centring's backward
- * leaves it unchanged.
+ * leaves it unchanged. Across objects the mean of a softmax column is 1/O (the column sums to 1).
+ *
+ * Per image, three sweeps: (1) both softmaxes tile by tile (max, exp, sum, scale; the row sums for
+ * 'pixels'), (2) the centred sums ⟨a_c, b_c⟩, ‖a_c‖², ‖b_c‖² along the axis and from them the
+ * coefficients of ∂r/∂p = k_o·b − k_a·a + c_a (and the same for b) per vector, (3) tile by tile, those
+ * gradients and the softmax backward of both.
  */
 export function relationLoss(
   studentLogits: Tensor,
@@ -39,12 +47,145 @@ export function relationLoss(
   const B = sizes.B!;
   const O = sizes.O!;
   const P = sizes.P!;
-  const count = axis === 'objects' ? B * P : B * O;
+  const acrossObjects = axis === 'objects';
+  const vectors = acrossObjects ? P : O; // per image
+  const count = B * vectors;
   const k = (-tau * tau) / count; // ∂value/∂r
-  const gradS = gradientLike(studentLogits.data);
-  const gradT = gradientLike(teacherLogits.data);
-  const args = [studentLogits.data, teacherLogits.data, gradS, gradT, B, O, P, 1 / tau, k] as const;
-  const total = axis === 'objects' ? acrossObjects(...args) : acrossPixels(...args);
+  const scale = 1 / tau;
+  const xs = studentLogits.data;
+  const xt = teacherLogits.data;
+  const gradS = gradientLike(xs);
+  const gradT = gradientLike(xt);
+  const w0 = Math.min(TILE, P);
+  const ps = new Float64Array(O * P);
+  const pt = new Float64Array(O * P);
+  const gs = new Float64Array(O * w0);
+  const gt = new Float64Array(O * w0);
+  const t1 = new Float64Array(w0);
+  const t2 = new Float64Array(w0);
+  // Per vector: means, centred sums, then the gradient coefficients (vector of (o, n): o or n).
+  const meanA = new Float64Array(vectors);
+  const meanB = new Float64Array(vectors);
+  const ab = new Float64Array(vectors);
+  const aa = new Float64Array(vectors);
+  const bb = new Float64Array(vectors);
+  const vo = acrossObjects ? 0 : 1; // vector index = o·vo + n·vn
+  const vn = acrossObjects ? 1 : 0;
+  let total = 0;
+  for (let bi = 0; bi < B; bi++) {
+    const base = bi * O * P;
+    // (1) softmaxes into ps, pt; the means along the axis.
+    for (let n0 = 0; n0 < P; n0 += w0) {
+      const w = Math.min(w0, P - n0);
+      softmaxTile(xs, base, O, P, n0, w, scale, ps, t1, t2);
+      softmaxTile(xt, base, O, P, n0, w, scale, pt, t1, t2);
+    }
+    if (acrossObjects) {
+      meanA.fill(1 / O);
+      meanB.fill(1 / O);
+    } else {
+      for (let o = 0; o < O; o++) {
+        const row = o * P;
+        let sa = 0;
+        let sb = 0;
+        for (let n = 0; n < P; n++) {
+          sa += ps[row + n]!;
+          sb += pt[row + n]!;
+        }
+        meanA[o] = sa / P;
+        meanB[o] = sb / P;
+      }
+    }
+    // (2) centred sums along the axis, r, and the coefficients:
+    // ∂r/∂a = kO·b − kA·a + (kA·ā − kO·b̄)  with kO = k/d, kA = k·r/‖a_c‖² (0 when floored); b alike.
+    if (acrossObjects) {
+      // per pixel: column accumulators over the O rows
+      ab.fill(0);
+      aa.fill(0);
+      bb.fill(0);
+      const m = 1 / O;
+      for (let o = 0; o < O; o++) {
+        const row = o * P;
+        for (let n = 0; n < P; n++) {
+          const x = ps[row + n]! - m;
+          const y = pt[row + n]! - m;
+          ab[n]! += x * y;
+          aa[n]! += x * x;
+          bb[n]! += y * y;
+        }
+      }
+    } else {
+      // per object: one row
+      for (let o = 0; o < O; o++) {
+        const row = o * P;
+        const mA = meanA[o]!;
+        const mB = meanB[o]!;
+        let sab = 0;
+        let saa = 0;
+        let sbb = 0;
+        for (let n = 0; n < P; n++) {
+          const x = ps[row + n]! - mA;
+          const y = pt[row + n]! - mB;
+          sab += x * y;
+          saa += x * x;
+          sbb += y * y;
+        }
+        ab[o] = sab;
+        aa[o] = saa;
+        bb[o] = sbb;
+      }
+    }
+    for (let v = 0; v < vectors; v++) {
+      const sa = aa[v]!;
+      const sb = bb[v]!;
+      const prod = Math.sqrt(sa) * Math.sqrt(sb);
+      const floored = !(prod > PEARSON_EPS);
+      const d = floored ? PEARSON_EPS : prod;
+      const r = ab[v]! / d;
+      total += 1 - r;
+      const kO = k / d;
+      const kA = floored ? 0 : (k * r) / sa;
+      const kB = floored ? 0 : (k * r) / sb;
+      const mA = meanA[v]!;
+      const mB = meanB[v]!;
+      ab[v] = kO;
+      aa[v] = kA;
+      bb[v] = kB;
+      meanA[v] = kA * mA - kO * mB; // c_a
+      meanB[v] = kB * mB - kO * mA; // c_b
+    }
+    // (3) gradients and the softmax backward of both, tile by tile.
+    for (let n0 = 0; n0 < P; n0 += w0) {
+      const w = Math.min(w0, P - n0);
+      t1.fill(0, 0, w);
+      t2.fill(0, 0, w);
+      for (let o = 0; o < O; o++) {
+        const row = o * P + n0;
+        const t = o * w;
+        for (let i = 0; i < w; i++) {
+          const v = o * vo + (n0 + i) * vn;
+          const a = ps[row + i]!;
+          const b = pt[row + i]!;
+          const kO = ab[v]!;
+          const ga = kO * b - aa[v]! * a + meanA[v]!;
+          const gb = kO * a - bb[v]! * b + meanB[v]!;
+          gs[t + i] = ga;
+          gt[t + i] = gb;
+          t1[i]! += a * ga;
+          t2[i]! += b * gb;
+        }
+      }
+      for (let o = 0; o < O; o++) {
+        const row = o * P + n0;
+        const t = o * w;
+        const out = base + row;
+        for (let i = 0; i < w; i++) {
+          gradS[out + i] = scale * ps[row + i]! * (gs[t + i]! - t1[i]!);
+          gradT[out + i] = scale * pt[row + i]! * (gt[t + i]! - t2[i]!);
+        }
+      }
+    }
+  }
   return {
     value: (tau * tau * total) / count,
     grads: {
@@ -54,12 +195,9 @@ export function relationLoss(
   };
 }
 
-/** Pixels per tile: the fused passes keep O rows of this many values of every buffer in cache. */
-const TILE = 512;
-
 /**
- * p[o·w + i] = softmax over o of scale·x[base + o·P + n0 + i] for the w pixels of a tile (rows of P
- * values, tile scratch of O·w values; `max` and `sum` hold w values).
+ * p[o·P + n0 + i] = softmax over o of scale·x[base + o·P + n0 + i] for the w pixels of a tile (`max`
+ * and `sum` hold w values): a max sweep, the shifted values, exp row by row, the sums, the scaling.
  */
 function softmaxTile(
   x: FloatArray,
@@ -83,243 +221,18 @@ function softmaxTile(
   }
   for (let o = 0; o < O; o++) {
     const row = base + o * P + n0;
-    const t = o * w;
-    for (let i = 0; i < w; i++) p[t + i] = scale * x[row + i]! - max[i]!;
+    const r = o * P + n0;
+    for (let i = 0; i < w; i++) p[r + i] = scale * x[row + i]! - max[i]!;
+    expInPlace(p, r, w);
   }
-  expInPlace(p, 0, O * w);
   sum.fill(0, 0, w);
   for (let o = 0; o < O; o++) {
-    const t = o * w;
-    for (let i = 0; i < w; i++) sum[i]! += p[t + i]!;
+    const r = o * P + n0;
+    for (let i = 0; i < w; i++) sum[i]! += p[r + i]!;
   }
   for (let i = 0; i < w; i++) sum[i] = 1 / sum[i]!;
   for (let o = 0; o < O; o++) {
-    const t = o * w;
-    for (let i = 0; i < w; i++) p[t + i]! *= sum[i]!;
+    const r = o * P + n0;
+    for (let i = 0; i < w; i++) p[r + i]! *= sum[i]!;
   }
-}
-
-/**
- * Softmax backward of a tile: out[base + o·P + n0 + i] = scale·p·(g − Σ_o' p·g) at each pixel, with
- * g[o·w + i] = ∂L/∂p (`acc` holds w values).
- */
-function softmaxBackwardTile(
-  p: Float64Array,
-  g: Float64Array,
-  O: number,
-  P: number,
-  n0: number,
-  w: number,
-  scale: number,
-  out: FloatArray,
-  base: number,
-  acc: Float64Array,
-): void {
-  acc.fill(0, 0, w);
-  for (let o = 0; o < O; o++) {
-    const t = o * w;
-    for (let i = 0; i < w; i++) acc[i]! += p[t + i]! * g[t + i]!;
-  }
-  for (let o = 0; o < O; o++) {
-    const t = o * w;
-    const row = base + o * P + n0;
-    for (let i = 0; i < w; i++) out[row + i] = scale * p[t + i]! * (g[t + i]! - acc[i]!);
-  }
-}
-
-/**
- * Pearson across the O objects at each pixel: one fused sweep per tile of pixels (softmax of both,
- * centring, r, ∂r/∂p, softmax backward), all in tile scratch.
- */
-function acrossObjects(
-  xs: FloatArray,
-  xt: FloatArray,
-  outS: FloatArray,
-  outT: FloatArray,
-  B: number,
-  O: number,
-  P: number,
-  scale: number,
-  k: number,
-): number {
-  const w0 = Math.min(TILE, P);
-  const ps = new Float64Array(O * w0);
-  const pt = new Float64Array(O * w0);
-  const gs = new Float64Array(O * w0);
-  const gt = new Float64Array(O * w0);
-  const c1 = new Float64Array(w0);
-  const c2 = new Float64Array(w0);
-  const c3 = new Float64Array(w0);
-  const c4 = new Float64Array(w0);
-  const c5 = new Float64Array(w0);
-  let total = 0;
-  for (let bi = 0; bi < B; bi++) {
-    const base = bi * O * P;
-    for (let n0 = 0; n0 < P; n0 += w0) {
-      const w = Math.min(w0, P - n0);
-      softmaxTile(xs, base, O, P, n0, w, scale, ps, c1, c2);
-      softmaxTile(xt, base, O, P, n0, w, scale, pt, c1, c2);
-      // means (c1, c2), then centred sums ab (c3), aa (c4), bb (c5)
-      c1.fill(0, 0, w);
-      c2.fill(0, 0, w);
-      for (let o = 0; o < O; o++) {
-        const t = o * w;
-        for (let i = 0; i < w; i++) {
-          c1[i]! += ps[t + i]!;
-          c2[i]! += pt[t + i]!;
-        }
-      }
-      for (let i = 0; i < w; i++) {
-        c1[i]! /= O;
-        c2[i]! /= O;
-      }
-      c3.fill(0, 0, w);
-      c4.fill(0, 0, w);
-      c5.fill(0, 0, w);
-      for (let o = 0; o < O; o++) {
-        const t = o * w;
-        for (let i = 0; i < w; i++) {
-          const x = ps[t + i]! - c1[i]!;
-          const y = pt[t + i]! - c2[i]!;
-          c3[i]! += x * y;
-          c4[i]! += x * x;
-          c5[i]! += y * y;
-        }
-      }
-      // Per pixel: r, then the coefficients of ∂r/∂a_c = b_c/d − (r/‖a_c‖²)·a_c into c3 (other), c4 (a), c5 (b).
-      for (let i = 0; i < w; i++) {
-        const aa = c4[i]!;
-        const bb = c5[i]!;
-        const prod = Math.sqrt(aa) * Math.sqrt(bb);
-        const floored = !(prod > PEARSON_EPS);
-        const d = floored ? PEARSON_EPS : prod;
-        const r = c3[i]! / d;
-        total += 1 - r;
-        c3[i] = k / d;
-        c4[i] = floored ? 0 : (k * r) / aa;
-        c5[i] = floored ? 0 : (k * r) / bb;
-      }
-      for (let o = 0; o < O; o++) {
-        const t = o * w;
-        for (let i = 0; i < w; i++) {
-          const x = ps[t + i]! - c1[i]!;
-          const y = pt[t + i]! - c2[i]!;
-          gs[t + i] = c3[i]! * y - c4[i]! * x;
-          gt[t + i] = c3[i]! * x - c5[i]! * y;
-        }
-      }
-      softmaxBackwardTile(ps, gs, O, P, n0, w, scale, outS, base, c1);
-      softmaxBackwardTile(pt, gt, O, P, n0, w, scale, outT, base, c1);
-    }
-  }
-  return total;
-}
-
-/**
- * Pearson across the P pixels of each object: per image, a tiled sweep for both softmaxes and the row
- * means, a sweep for the centred sums, and a tiled sweep for ∂r/∂p and the softmax backward.
- */
-function acrossPixels(
-  xs: FloatArray,
-  xt: FloatArray,
-  outS: FloatArray,
-  outT: FloatArray,
-  B: number,
-  O: number,
-  P: number,
-  scale: number,
-  k: number,
-): number {
-  const w0 = Math.min(TILE, P);
-  const ps = new Float64Array(O * P);
-  const pt = new Float64Array(O * P);
-  const tileS = new Float64Array(O * w0);
-  const tileT = new Float64Array(O * w0);
-  const gS = new Float64Array(O * w0);
-  const gT = new Float64Array(O * w0);
-  const c1 = new Float64Array(w0);
-  const c2 = new Float64Array(w0);
-  const ma = new Float64Array(O);
-  const mb = new Float64Array(O);
-  const kOther = new Float64Array(O);
-  const kA = new Float64Array(O);
-  const kB = new Float64Array(O);
-  let total = 0;
-  for (let bi = 0; bi < B; bi++) {
-    const base = bi * O * P;
-    ma.fill(0);
-    mb.fill(0);
-    for (let n0 = 0; n0 < P; n0 += w0) {
-      const w = Math.min(w0, P - n0);
-      softmaxTile(xs, base, O, P, n0, w, scale, tileS, c1, c2);
-      softmaxTile(xt, base, O, P, n0, w, scale, tileT, c1, c2);
-      for (let o = 0; o < O; o++) {
-        const t = o * w;
-        const row = o * P + n0;
-        let sa = 0;
-        let sb = 0;
-        for (let i = 0; i < w; i++) {
-          const x = tileS[t + i]!;
-          const y = tileT[t + i]!;
-          ps[row + i] = x;
-          pt[row + i] = y;
-          sa += x;
-          sb += y;
-        }
-        ma[o]! += sa;
-        mb[o]! += sb;
-      }
-    }
-    for (let o = 0; o < O; o++) {
-      const row = o * P;
-      const mA = ma[o]! / P;
-      const mB = mb[o]! / P;
-      ma[o] = mA;
-      mb[o] = mB;
-      let ab = 0;
-      let aa = 0;
-      let bb = 0;
-      for (let n = 0; n < P; n++) {
-        const x = ps[row + n]! - mA;
-        const y = pt[row + n]! - mB;
-        ab += x * y;
-        aa += x * x;
-        bb += y * y;
-      }
-      const prod = Math.sqrt(aa) * Math.sqrt(bb);
-      const floored = !(prod > PEARSON_EPS);
-      const d = floored ? PEARSON_EPS : prod;
-      const r = ab / d;
-      total += 1 - r;
-      kOther[o] = k / d;
-      kA[o] = floored ? 0 : (k * r) / aa;
-      kB[o] = floored ? 0 : (k * r) / bb;
-    }
-    // ∂r/∂p (already centred, so centring's backward leaves it unchanged), then the softmax backward.
-    for (let n0 = 0; n0 < P; n0 += w0) {
-      const w = Math.min(w0, P - n0);
-      for (let o = 0; o < O; o++) {
-        const t = o * w;
-        const row = o * P + n0;
-        const mA = ma[o]!;
-        const mB = mb[o]!;
-        const kO = kOther[o]!;
-        const a = kA[o]!;
-        const b = kB[o]!;
-        for (let i = 0; i < w; i++) {
-          const x = ps[row + i]!;
-          const y = pt[row + i]!;
-          tileS[t + i] = x;
-          tileT[t + i] = y;
-          const xc = x - mA;
-          const yc = y - mB;
-          gS[t + i] = kO * yc - a * xc;
-          gT[t + i] = kO * xc - b * yc;
-        }
-      }
-      softmaxBackwardTile(tileS, gS, O, P, n0, w, scale, outS, base, c1);
-      softmaxBackwardTile(tileT, gT, O, P, n0, w, scale, outT, base, c1);
-    }
-  }
-  return total;
 }
