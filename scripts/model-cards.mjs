@@ -189,6 +189,13 @@ function cardMarkdown(row, rows, list, meta) {
         );
         lines.push(`  Validation curve (step: video FG-ARI / mBO): ${points.join(', ')}`, '');
       }
+      if (stage.best) {
+        lines.push(
+          `  Best validation state (best.pt, the one carried forward): step ${stage.best.step}, video FG-ARI ` +
+            `${fixed(stage.best.videoFgAri, 3)} / mBO ${fixed(stage.best.videoMbo, 3)}`,
+          '',
+        );
+      }
     }
     if (tr.data) lines.push(`Data: \`${tr.data}\` (masks never read by a training loss).`, '');
     if (tr.status) lines.push(`Status: ${tr.status}`, '');

@@ -32,6 +32,8 @@ async function stageRecord(stage, dir) {
   const last = trains.at(-1);
   const seed = config.pretrain_config?.seed ?? config.train_config?.seed ?? null;
   const lastEval = evals.at(-1);
+  // pretrain keeps the best validation state in RUN_DIR/best.pt and flags its evaluation `best: true`
+  const bestEval = evals.filter((e) => e.best === true).at(-1);
   return {
     stage,
     command: starts[0]?.command ?? config.command,
@@ -47,6 +49,9 @@ async function stageRecord(stage, dir) {
     eval: lastEval
       ? `step ${lastEval.step}: video FG-ARI ${lastEval.video_fg_ari.toFixed(3)}, mBO ${lastEval.video_mbo.toFixed(3)}`
       : null,
+    best: bestEval
+      ? { step: bestEval.step, videoFgAri: bestEval.video_fg_ari, videoMbo: bestEval.video_mbo }
+      : undefined,
     curve: evals.map((e) => [e.step, Number(e.video_fg_ari.toFixed(4)), Number(e.video_mbo.toFixed(4))]),
   };
 }

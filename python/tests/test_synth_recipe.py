@@ -1,6 +1,7 @@
 """The synthetic-world recipe: the 'synth-cnn' backbone, the synth presets, BO-QSA slots and the stage-1
 ``pretrain`` command (resumable, loadable by ``train --init-from``, exportable as a bundle)."""
 import json
+import math
 import os
 import subprocess
 import sys
@@ -244,3 +245,31 @@ def test_slotmatch_stage1_refuses_a_teacher_with_other_slot_count(squares, tmp_p
     with pytest.raises(ValueError, match="4 slots"):
         run_pretrain(squares, str(tmp_path / "s"), small(), PretrainConfig(max_steps=1, batch_frames=2, kd_weight=1.0,
                      teacher=teacher_run["checkpoint"]), quiet=True)
+
+
+def test_block_flow_recovers_a_known_translation_and_reads_static_as_zero():
+    from slotmatch_torch.recipes.block_flow import block_flow
+
+    torch.manual_seed(0)
+    before = torch.rand(1, 3, 24, 24)
+    after = torch.roll(before, shifts=(-1, 2), dims=(2, 3))  # content moves by dx = +2, dy = −1
+    flow = block_flow(before, after, radius=3, window=1)
+    inner = flow[0, :, 5:-5, 5:-5]
+    assert torch.all(inner[0] == 2) and torch.all(inner[1] == -1)
+    assert torch.all(block_flow(before, before, radius=3) == 0)
+    flat = torch.full((1, 3, 8, 8), 0.5)  # textureless: every shift matches, the smallest motion wins
+    assert torch.all(block_flow(flat, flat.clone(), radius=2) == 0)
+    with pytest.raises(ValueError, match="must be equal"):
+        block_flow(before, after[:, :, :-1])
+
+
+def test_pretrain_with_the_flow_target_gives_the_head_two_motion_channels(squares, tmp_path):
+    recipe = PretrainConfig(max_steps=2, batch_frames=4, warmup_steps=1, flow_weight=1.0, flow_radius=2)
+    out = run_pretrain(squares, str(tmp_path / "f"), small(), recipe, eval_data=squares, eval_every=2, log_every=1,
+                       quiet=True)
+    stored = torch.load(out["checkpoint"])
+    assert stored["state_dict"]["pretrain_head.net.2.weight"].shape[0] == 5
+    assert stored["pretrain_config"]["flow_weight"] == 1.0
+    records = [json.loads(line) for line in open(tmp_path / "f" / "log.jsonl")]
+    losses = [r["loss"] for r in records if r["type"] == "train"]
+    assert len(losses) == 2 and all(math.isfinite(v) for v in losses)

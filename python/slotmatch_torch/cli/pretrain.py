@@ -28,6 +28,13 @@ def main(argv) -> int:
                    help=f"final lr / peak lr of the cosine decay after warm-up; 1 = constant (default {d.min_lr_ratio})")
     p.add_argument("--motion-weight", type=float, default=d.motion_weight,
                    help=f"weight of the per-slot translation loss between x_t and x_(t+gap); 0 = frames alone (default {d.motion_weight})")
+    p.add_argument("--colour-weight", type=float, default=d.colour_weight,
+                   help=f"weight of the one-colour-per-slot reconstruction (default {d.colour_weight})")
+    p.add_argument("--motion-both-ways", action="store_true",
+                   help="also rebuild x_t from x_(t+gap) with the opposite shifts under the masks of x_t")
+    p.add_argument("--flow-weight", type=float, default=d.flow_weight,
+                   help="weight of the block-matching flow target: each slot also predicts one motion, blended by "
+                   f"its mask (default {d.flow_weight} = off)")
     p.add_argument("--gap", type=int, default=d.gap, help=f"frames between the two of a pair (default {d.gap})")
     p.add_argument("--contrast-weight", type=float, default=d.contrast_weight,
                    help="α of L_slot-contrast on the slots of each pair (SlotMatch's α; default "
@@ -67,7 +74,8 @@ def main(argv) -> int:
         cfg = cfg.replace(backbone_options=options)
         recipe = PretrainConfig(max_steps=args.max_steps, batch_frames=args.batch_frames, lr=args.lr,
                                 warmup_steps=args.warmup_steps, min_lr_ratio=args.min_lr_ratio, seed=args.seed,
-                                contrast_weight=args.contrast_weight,
+                                contrast_weight=args.contrast_weight, colour_weight=args.colour_weight,
+                                motion_both_ways=args.motion_both_ways, flow_weight=args.flow_weight,
                                 kd_weight=args.kd_weight if args.teacher else 0.0,
                                 teacher=os.path.abspath(args.teacher) if args.teacher else None, motion_weight=args.motion_weight,
                                 gap=args.gap)

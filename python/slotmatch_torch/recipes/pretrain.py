@@ -42,6 +42,7 @@ import torch.nn.functional as F
 
 from ..data import ClipDataset, iter_videos, list_videos
 from ..losses.slotmatch import slot_contrast_loss, slot_kd_loss
+from .block_flow import block_flow
 from ..models import build_model
 from ..train.checkpoint import FORMAT, VERSION, load_checkpoint, rng_state, save_atomic, set_rng_state
 from ..train.metrics import hard_labels, video_object_metrics
@@ -65,6 +66,16 @@ class PretrainConfig:
     flip_prob: float = 0.5
     motion_weight: float = 1.0
     gap: int = 2
+    #: weight of the colour reconstruction L_rec (1 = the original autoencoder); a low weight leaves the grouping to
+    #: the motion term (one colour per slot alone clusters colours: striped objects and checked backgrounds split)
+    colour_weight: float = 1.0
+    #: also rebuild x_t from x_{t+gap} with the opposite shifts under the masks of x_t (both directions of motion)
+    motion_both_ways: bool = False
+    #: weight of the block-matching flow target (recipes/block_flow.py): the colour head also outputs one motion
+    #: (u, v) per slot, blended by the same masks, against the flow of each frame of the pair (0 = off)
+    flow_weight: float = 0.0
+    #: search radius R of the block matching, in pixels of the model input
+    flow_radius: int = 4
     seed: int = 0
     #: α of L_slot-contrast on the slots of the pair (x_t, x_{t+gap}) (0 = off); SlotMatch's α for the students
     contrast_weight: float = 0.0
@@ -77,11 +88,12 @@ class PretrainConfig:
 
 
 class ColourHead(nn.Module):
-    """c_k = Lin(S→S) ReLU Lin(S→3): one colour per slot (the 'colour' spatial-broadcast decoder at 1×1)."""
+    """c_k = Lin(S→S) ReLU Lin(S→C): one colour per slot (the 'colour' spatial-broadcast decoder at 1×1); C = 3, or
+    5 when each slot also carries one motion (u, v) for the flow target."""
 
-    def __init__(self, slot_dim: int):
+    def __init__(self, slot_dim: int, channels: int = 3):
         super().__init__()
-        self.net = nn.Sequential(nn.Linear(slot_dim, slot_dim), nn.ReLU(), nn.Linear(slot_dim, 3))
+        self.net = nn.Sequential(nn.Linear(slot_dim, slot_dim), nn.ReLU(), nn.Linear(slot_dim, channels))
 
     def forward(self, slots: torch.Tensor) -> torch.Tensor:
         return self.net(slots)
@@ -243,7 +255,7 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
     torch.manual_seed(recipe.seed)
     np.random.seed(recipe.seed % (2**32))
     model = build_model(cfg)
-    head = ColourHead(cfg.slot_dim)
+    head = ColourHead(cfg.slot_dim, 5 if recipe.flow_weight > 0 else 3)
     flow = FlowHead(cfg.slot_dim)
     extra = {"pretrain_head.": head, "pretrain_flow.": flow}
     teacher, projection = None, None
@@ -315,10 +327,20 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
         pairs = dataset.batch(step, size)
         if recipe.motion_weight > 0 or recipe.kd_weight > 0 or recipe.contrast_weight > 0:
             first, second = pairs[:, 0], pairs[:, 1]
-            rec0, _, slots0, _ = autoencode(model, head, first, recipe.iterations)
+            rec0, _, slots0, masks0 = autoencode(model, head, first, recipe.iterations)
             rec1, _, slots1, masks1 = autoencode(model, head, second, recipe.iterations, slots0)
-            motion = F.mse_loss(shifted_blend(first, flow(slots0, slots1), masks1), second)
-            loss = 0.5 * (F.mse_loss(rec0, first) + F.mse_loss(rec1, second)) + recipe.motion_weight * motion
+            shifts = flow(slots0, slots1)
+            motion = F.mse_loss(shifted_blend(first, shifts, masks1), second)
+            if recipe.motion_both_ways:
+                motion = 0.5 * (motion + F.mse_loss(shifted_blend(second, -shifts, masks0), first))
+            colour = 0.5 * (F.mse_loss(rec0[:, :3], first) + F.mse_loss(rec1[:, :3], second))
+            loss = recipe.colour_weight * colour + recipe.motion_weight * motion
+            if recipe.flow_weight > 0:
+                # motion of each frame's content, forward in time, in units of the search radius
+                forward = block_flow(first, second, recipe.flow_radius) / recipe.flow_radius  # at x_{t+g}
+                backward = -block_flow(second, first, recipe.flow_radius) / recipe.flow_radius  # at x_t
+                flow_loss = 0.5 * (F.mse_loss(rec0[:, 3:], backward) + F.mse_loss(rec1[:, 3:], forward))
+                loss = loss + recipe.flow_weight * flow_loss
             pair = torch.stack([slots0, slots1], 1)  # [N, 2, K, S]: the pair as a 2-frame clip
             if recipe.contrast_weight > 0:
                 loss = loss + recipe.contrast_weight * slot_contrast_loss(pair)
