@@ -26,17 +26,27 @@ export function packPanels(
   const R = blockRows;
   const blocks = Math.ceil(rows / R);
   if (rows % R !== 0) dst.fill(0, dstOffset + (blocks - 1) * k * R, dstOffset + blocks * k * R);
-  if (colStride === 1) {
-    // Rows contiguous in the source: walk each row, writing every R-th value.
-    for (let i = 0; i < rows; i++) {
-      const s = srcOffset + i * rowStride;
-      const d = dstOffset + Math.floor(i / R) * k * R + (i % R);
-      for (let q = 0; q < k; q++) dst[d + q * R] = src[s + q]!;
+  let ib = 0;
+  if (R === 4) {
+    // Whole blocks of 4 rows: four read streams, contiguous writes (either layout of the source).
+    for (; (ib + 1) * 4 <= rows; ib++) {
+      const s0 = srcOffset + ib * 4 * rowStride;
+      const s1 = s0 + rowStride;
+      const s2 = s1 + rowStride;
+      const s3 = s2 + rowStride;
+      let d = dstOffset + ib * k * 4;
+      for (let q = 0; q < k; q++) {
+        const o = q * colStride;
+        dst[d] = src[s0 + o]!;
+        dst[d + 1] = src[s1 + o]!;
+        dst[d + 2] = src[s2 + o]!;
+        dst[d + 3] = src[s3 + o]!;
+        d += 4;
+      }
     }
-    return;
   }
-  // Otherwise walk q steps, reading the (strided) block rows of each.
-  for (let ib = 0; ib < blocks; ib++) {
+  // The remaining blocks (all of them when R ≠ 4): q steps, reading the block's rows of each.
+  for (; ib < blocks; ib++) {
     const i0 = ib * R;
     const h = Math.min(R, rows - i0);
     let d = dstOffset + ib * k * R;
