@@ -65,6 +65,9 @@ export function semanticConsistencyLoss(
   const pt = new Float64Array(size);
   softmaxMiddleAxis(studentLogits.data, frames, S, N, ps);
   softmaxMiddleAxis(teacherLogits.data, frames, S, N, pt);
+  // log(p^S + 1e-8) once per frame (each frame i meets T − 1 partners j).
+  const logPs = new Float64Array(size);
+  for (let r = 0; r < size; r++) logPs[r] = Math.log(ps[r]! + 1e-8);
   const gLog = new Float64Array(size);
   const costIJ = new Float64Array(N * N);
   const costJI = new Float64Array(N * N);
@@ -82,7 +85,7 @@ export function semanticConsistencyLoss(
     gemmNT(S, N, N, pt, fj * S * N, plan, 0, q, 0);
     const si = fi * S * N;
     for (let r = 0; r < S * N; r++) {
-      total -= q[r]! * Math.log(ps[si + r]! + 1e-8);
+      total -= q[r]! * logPs[si + r]!;
       gLog[si + r]! -= q[r]! * scale;
     }
   };
@@ -90,8 +93,8 @@ export function semanticConsistencyLoss(
     for (let i = 0; i < T; i++) {
       for (let j = i + 1; j < T; j++) {
         // C[n, m] = 1 − ⟨x̂_{i,n}, x̂_{j,m}⟩ for the pair and its transpose for (j, i).
-        gemmNT(N, N, C, x, (b * T + i) * N * C, x, (b * T + j) * N * C, costIJ, 0, -1);
-        for (let r = 0; r < N * N; r++) costIJ[r]! += 1;
+        costIJ.fill(1);
+        gemmNT(N, N, C, x, (b * T + i) * N * C, x, (b * T + j) * N * C, costIJ, 0, -1, true);
         transpose(costIJ, 0, N, N, costJI, 0);
         pair(b, i, j, costIJ);
         pair(b, j, i, costJI);
