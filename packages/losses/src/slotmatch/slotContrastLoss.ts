@@ -23,7 +23,8 @@ export interface SlotContrastOptions {
  *   value = mean over t, j of −log( exp Sim_t[j, j] / Σ_i exp Sim_t[i, j] )
  *
  * Backward: with P_t[i, j] = softmax_i Sim_t[:, j] and G = (P − I)/((T−1)·N),
- * ∂/∂ŝ_t = G·ŝ_{t+1}/τ, ∂/∂ŝ_{t+1} = Gᵀ·ŝ_t/τ, then through the normalisation.
+ * ∂/∂ŝ_t = G·ŝ_{t+1}/τ, ∂/∂ŝ_{t+1} = Gᵀ·ŝ_t/τ, then through the normalisation. P's column
+ * normalisation is applied to the N × S products (or their operand), not to the N × N matrix.
  *
  * `slots`: [B, T, K, S] with T ≥ 2 (float32 or float64; accumulation in float64); finiteness is checked
  * from the value ({@link expectFiniteUnless}).
@@ -56,13 +57,16 @@ export function slotContrastLoss(slots: Tensor, options: SlotContrastOptions = {
   // |Sim| ≤ 1/τ (cosines), so up to 1/τ = 300 the exponentials neither overflow nor underflow
   // without the usual shift by the row maximum (softmax is shift-invariant; one pass fewer).
   const shiftByMax = invTau > MAX_UNSHIFTED_LOGIT;
+  const rowScale = new Float64Array(N);
+  const rows = new Float64Array(N * S); // E·z_t, then rowScale ⊙ z_{t+1}
+  const diag = scale * invTau;
   let total = 0;
   for (let t = 0; t + 1 < T; t++) {
     const a = t * N * S; // frame t (candidates i)
     const p = (t + 1) * N * S; // frame t+1 (anchors j)
     gemmNT(N, N, S, z, p, z, a, sim, 0, invTau);
-    // Row by row while the row is in cache: (shift by the maximum,) vectorised exp, sum, and
-    // G[j, i] = (P[i, j] − δ_ij)·scale/τ in place (the 1/τ of Sim's derivative included).
+    // Row by row while the row is in cache: (shift by the maximum,) vectorised exp E[j, i] and its
+    // sum; G = diag(rowScale)·E − (scale/τ)·I with rowScale[j] = scale/(τ·Σ_i E[j, i]) is never formed.
     for (let j = 0; j < N; j++) {
       const row = j * N;
       if (shiftByMax) {
@@ -76,13 +80,23 @@ export function slotContrastLoss(slots: Tensor, options: SlotContrastOptions = {
       let sum = 0;
       for (let i = 0; i < N; i++) sum += sim[row + i]!;
       total += Math.log(sum);
-      const k = (scale * invTau) / sum;
-      for (let i = 0; i < N; i++) sim[row + i]! *= k;
-      sim[row + j]! -= scale * invTau;
+      rowScale[j] = (scale * invTau) / sum;
     }
-    // ∂/∂z_{t+1} += G·z_t;  ∂/∂z_t += Gᵀ·z_{t+1}  (no transposes: gemmNN / gemmTN read G as it is)
-    gemmNN(N, S, N, sim, 0, z, a, gz, p, 1, true);
-    gemmTN(N, S, N, sim, 0, z, p, gz, a, 1, true);
+    // ∂/∂z_{t+1}[j] += rowScale[j]·(E·z_t)[j] − (scale/τ)·z_t[j]
+    gemmNN(N, S, N, sim, 0, z, a, rows, 0);
+    for (let j = 0; j < N; j++) {
+      const kj = rowScale[j]!;
+      const o = j * S;
+      for (let q = 0; q < S; q++) gz[p + o + q]! += kj * rows[o + q]! - diag * z[a + o + q]!;
+    }
+    // ∂/∂z_t[i] += (Eᵀ·(rowScale ⊙ z_{t+1}))[i] − (scale/τ)·z_{t+1}[i]
+    for (let j = 0; j < N; j++) {
+      const kj = rowScale[j]!;
+      const o = j * S;
+      for (let q = 0; q < S; q++) rows[o + q] = kj * z[p + o + q]!;
+    }
+    gemmTN(N, S, N, sim, 0, rows, 0, gz, a, 1, true);
+    for (let q = 0; q < N * S; q++) gz[a + q]! -= diag * z[p + q]!;
   }
   // Every slot enters a norm and some similarity, so a NaN/±∞ anywhere makes the total non-finite.
   expectFiniteUnless(total, [['slots', slots]]);
