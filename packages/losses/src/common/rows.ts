@@ -21,11 +21,18 @@ export function normalizeRows(
 ): void {
   for (let r = 0; r < count; r++) {
     const o = srcOffset(r);
+    // Two partial sums (independent add chains), then the tail.
     let s = 0;
-    for (let i = 0; i < width; i++) {
+    let s1 = 0;
+    let i = 0;
+    for (; i + 1 < width; i += 2) {
       const v = src[o + i]!;
+      const v1 = src[o + i + 1]!;
       s += v * v;
+      s1 += v1 * v1;
     }
+    if (i < width) s += src[o + i]! * src[o + i]!;
+    s += s1;
     const nrm = Math.max(Math.sqrt(s), NORM_EPS);
     norms[r] = nrm;
     const inv = 1 / nrm;
@@ -55,6 +62,13 @@ export function normalizeBackwardRow(
     return;
   }
   let p = 0;
-  for (let i = 0; i < width; i++) p += xhat[xo + i]! * g[go + i]!;
+  let p1 = 0;
+  let i = 0;
+  for (; i + 1 < width; i += 2) {
+    p += xhat[xo + i]! * g[go + i]!;
+    p1 += xhat[xo + i + 1]! * g[go + i + 1]!;
+  }
+  if (i < width) p += xhat[xo + i]! * g[go + i]!;
+  p += p1;
   for (let i = 0; i < width; i++) out[oo + i]! += (g[go + i]! - xhat[xo + i]! * p) * inv;
 }

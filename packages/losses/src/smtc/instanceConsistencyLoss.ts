@@ -73,10 +73,7 @@ export function instanceConsistencyLoss(
           const rj = ((b * T + j) * S + s) * P; // first teacher row
           for (let p = 0; p < P; p++) {
             for (let q = 0; q < P; q++) {
-              let d = 0;
-              const zo = (ri + p) * C;
-              const to = (rj + q) * C;
-              for (let c = 0; c < C; c++) d += z[zo + c]! * zt[to + c]!;
+              const d = dot(z, (ri + p) * C, zt, (rj + q) * C, C);
               sim[p * P + q] = d;
               cost[p * P + q] = 1 - d;
             }
@@ -114,4 +111,21 @@ export function instanceConsistencyLoss(
   const grad = gradientLike(objects.data, rows * C);
   for (let r = 0; r < rows; r++) normalizeBackwardRow(gz, r * C, z, r * C, zn[r]!, C, grad, r * C);
   return { value: total * inv, grads: { objects: { data: grad, dims: [...objects.dims] } } };
+}
+
+/** ⟨x[xo…xo+n), y[yo…yo+n)⟩ in four partial sums (independent add chains), then the tail. */
+function dot(x: Float64Array, xo: number, y: Float64Array, yo: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let c = 0;
+  for (; c + 3 < n; c += 4) {
+    s0 += x[xo + c]! * y[yo + c]!;
+    s1 += x[xo + c + 1]! * y[yo + c + 1]!;
+    s2 += x[xo + c + 2]! * y[yo + c + 2]!;
+    s3 += x[xo + c + 3]! * y[yo + c + 3]!;
+  }
+  for (; c < n; c++) s0 += x[xo + c]! * y[yo + c]!;
+  return s0 + s1 + (s2 + s3);
 }
