@@ -98,10 +98,13 @@ export function slotKdLoss(teacher: Tensor, student: Tensor, options: SlotKdOpti
   let p: FloatArray = sd;
   if (projection !== undefined) {
     const proj = new Float64Array(M * S);
-    gemmNT(M, S, Sp, sd, 0, projection.weight.data, 0, proj, 0);
     const bias = projection.bias?.data;
-    if (bias !== undefined)
-      for (let r = 0; r < M; r++) for (let o = 0; o < S; o++) proj[r * S + o]! += bias[o]!;
+    if (bias !== undefined) {
+      // every row starts as b; the gemm accumulates s·Wᵀ onto it
+      proj.set(bias);
+      for (let r = 1; r < M; r++) proj.copyWithin(r * S, 0, S);
+    }
+    gemmNT(M, S, Sp, sd, 0, projection.weight.data, 0, proj, 0, 1, bias !== undefined);
     p = proj;
   }
   const td = teacher.data;
@@ -132,6 +135,7 @@ export function slotKdLoss(teacher: Tensor, student: Tensor, options: SlotKdOpti
   // raw rows: no normalised copies.
   const gTeacher = gradientLike(td);
   const gp = projection === undefined ? gradientLike(sd) : new Float64Array(M * S);
+  const gBias = projection?.bias === undefined ? undefined : new Float64Array(S);
   let total = 0;
   const inv = 1 / M;
   for (let rt = 0; rt < M; rt++) {
@@ -186,6 +190,8 @@ export function slotKdLoss(teacher: Tensor, student: Tensor, options: SlotKdOpti
       gTeacher[to + i] = tp * y + tt * x;
       gp[po + i] = tp * x + pp * y;
     }
+    // ∂b = Σ_r ∂p[r], summed while the row is written
+    if (gBias !== undefined) for (let i = 0; i < S; i++) gBias[i]! += gp[po + i]!;
   }
   if (!hungarian) {
     expectFiniteUnless(total, [
@@ -213,11 +219,9 @@ export function slotKdLoss(teacher: Tensor, student: Tensor, options: SlotKdOpti
     gemmTN(S, Sp, M, gp, 0, sd, 0, gw, 0);
     grads.student = { data: storedLike(sd, gs), dims: [...student.dims] };
     grads.projectionWeight = { data: storedLike(wd, gw), dims: [...projection.weight.dims] };
-    if (projection.bias !== undefined) {
-      const sums = new Float64Array(S);
-      for (let r = 0; r < M; r++) for (let o = 0; o < S; o++) sums[o]! += gp[r * S + o]!;
+    if (projection.bias !== undefined && gBias !== undefined) {
       grads.projectionBias = {
-        data: storedLike(projection.bias.data, sums),
+        data: storedLike(projection.bias.data, gBias),
         dims: [...projection.bias.dims],
       };
     }
