@@ -21,7 +21,7 @@
  * by 2 or 4, 6.5–7; loading each splat twice instead of keeping it, 5.
  */
 import type { FloatArray } from '../tensor/Tensor.js';
-import { packPanels } from './gemmPack.js';
+import { packKernelBytes, packPanels } from './gemmPack.js';
 import { F64, get, I32, i32, moduleOf, set, simd, uleb, V128 } from './wasmAssembler.js';
 
 /** Rows of A (and of C) per register block of the kernel. */
@@ -125,6 +125,9 @@ interface Kernel {
     accumulate: number,
     alpha: number,
   ) => void;
+  /** The packing kernels of gemmPack.ts on the same memory: (src, dst, blocks, k, ld bytes). */
+  readonly packRows: (src: number, dst: number, blocks: number, k: number, ld: number) => void;
+  readonly packColumns: (src: number, dst: number, blocks: number, k: number, ld: number) => void;
 }
 
 let kernel: Kernel | null | undefined;
@@ -133,11 +136,18 @@ function load(): Kernel | null {
   if (kernel !== undefined) return kernel;
   kernel = null;
   try {
-    const bytes = gemmKernelBytes();
-    if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) {
+    const modules = [gemmKernelBytes(), packKernelBytes('rows'), packKernelBytes('columns')];
+    if (typeof WebAssembly === 'object' && modules.every((bytes) => WebAssembly.validate(bytes))) {
       const memory = new WebAssembly.Memory({ initial: 1 });
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-      kernel = { memory, gemm: instance.exports.gemm as Kernel['gemm'] };
+      const [gemm, packRows, packColumns] = modules.map(
+        (bytes) => new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports,
+      );
+      kernel = {
+        memory,
+        gemm: gemm!.gemm as Kernel['gemm'],
+        packRows: packRows!.pack as Kernel['packRows'],
+        packColumns: packColumns!.pack as Kernel['packColumns'],
+      };
     }
   } catch {
     kernel = null;
@@ -148,6 +158,60 @@ function load(): Kernel | null {
 /** Which implementation large {@link gemm} products use here: `'wasm-simd'` or `'js'`. */
 export function gemmBackend(): 'wasm-simd' | 'js' {
   return load() === null ? 'js' : 'wasm-simd';
+}
+
+/**
+ * Values of the source to copy into the kernel's memory for packing a rows × k view on the packing
+ * kernels (its whole 4-row blocks; a contiguous span), or 0 when the view has neither contiguous rows
+ * nor contiguous columns (then packPanels packs it from the source).
+ */
+function rawSpan(rows: number, k: number, rowStride: number, colStride: number): number {
+  const whole = rows - (rows % 4);
+  if (whole === 0 || BLOCK_ROWS !== 4) return 0;
+  if (colStride === 1) return (whole - 1) * rowStride + k;
+  if (rowStride === 1) return (k - 1) * colStride + whole;
+  return 0;
+}
+
+/**
+ * Pack a rows × k strided view into 4-row panels at f[dst…] (packPanels' rule): the whole blocks by
+ * copying the source span to f[raw…] and running a packing kernel, the rest with packPanels.
+ */
+function packOperand(
+  kern: Kernel,
+  f: Float64Array,
+  dst: number,
+  rows: number,
+  k: number,
+  src: FloatArray,
+  srcOffset: number,
+  rowStride: number,
+  colStride: number,
+  raw: number,
+): void {
+  const span = rawSpan(rows, k, rowStride, colStride);
+  if (span === 0) {
+    packPanels(f, dst, rows, k, 4, src, srcOffset, rowStride, colStride);
+    return;
+  }
+  const blocks = Math.floor(rows / 4);
+  f.set(src.subarray(srcOffset, srcOffset + span), raw);
+  if (colStride === 1) kern.packRows(raw * 8, dst * 8, blocks, k, rowStride * 8);
+  else kern.packColumns(raw * 8, dst * 8, blocks, k, colStride * 8);
+  if (rows % 4 !== 0) {
+    const done = blocks * 4;
+    packPanels(
+      f,
+      dst + blocks * k * 4,
+      rows - done,
+      k,
+      4,
+      src,
+      srcOffset + done * rowStride,
+      rowStride,
+      colStride,
+    );
+  }
 }
 
 /**
@@ -178,10 +242,22 @@ export function wasmGemm(
   const mb = Math.ceil(m / R);
   const nb = Math.ceil(n / BLOCK_COLS);
   const np = nb * BLOCK_COLS;
+  // A·Aᵀ (the same view twice): only the blocks that reach the diagonal or beyond are computed; the
+  // rest is their mirror image, bit for bit (each element's sum has the same terms in the same order
+  // either way). The mirror needs the bare sums, so α and accumulation are applied while copying out.
+  // With square blocks the B panels are the A panels.
+  const gram =
+    a === b && aOffset === bOffset && aRowStride === bRowStride && aColStride === bColStride && m === n;
+  const sharedPanels = gram && R === BLOCK_COLS;
   const aLength = mb * k * R;
-  const bLength = nb * k * BLOCK_COLS;
-  const cRows = mb * R;
-  const need = (aLength + bLength + cRows * np) * 8;
+  const bLength = sharedPanels ? 0 : nb * k * BLOCK_COLS;
+  const cBase = aLength + bLength;
+  const raw = cBase + mb * R * np;
+  const rawLength = Math.max(
+    rawSpan(m, k, aRowStride, aColStride),
+    sharedPanels ? 0 : rawSpan(n, k, bRowStride, bColStride),
+  );
+  const need = (raw + rawLength) * 8;
   const have = kern.memory.buffer.byteLength;
   if (have < need) {
     try {
@@ -191,15 +267,13 @@ export function wasmGemm(
     }
   }
   const f = new Float64Array(kern.memory.buffer);
-  packPanels(f, 0, m, k, R, a, aOffset, aRowStride, aColStride);
-  packPanels(f, aLength, n, k, BLOCK_COLS, b, bOffset, bRowStride, bColStride);
-  const cBase = aLength + bLength;
+  packOperand(kern, f, 0, m, k, a, aOffset, aRowStride, aColStride, raw);
+  if (!sharedPanels) {
+    if (BLOCK_COLS === 4) packOperand(kern, f, aLength, n, k, b, bOffset, bRowStride, bColStride, raw);
+    else packPanels(f, aLength, n, k, BLOCK_COLS, b, bOffset, bRowStride, bColStride);
+  }
+  const bBase = sharedPanels ? 0 : aLength;
   const stride = np * 8;
-  // A·Aᵀ (the same view twice): only the blocks that reach the diagonal or beyond are computed; the
-  // rest is their mirror image, bit for bit (each element's sum has the same terms in the same order
-  // either way). The mirror needs the bare sums, so α and accumulation are applied while copying out.
-  const gram =
-    a === b && aOffset === bOffset && aRowStride === bRowStride && aColStride === bColStride && m === n;
   if (gram) {
     for (let ib = 0; ib < mb; ib++) {
       const jb0 = Math.floor((ib * R) / BLOCK_COLS);
@@ -208,7 +282,7 @@ export function wasmGemm(
         nb - jb0,
         k,
         ib * k * R * 8,
-        (aLength + jb0 * k * BLOCK_COLS) * 8,
+        (bBase + jb0 * k * BLOCK_COLS) * 8,
         (cBase + ib * R * np + jb0 * BLOCK_COLS) * 8,
         stride,
         0,
@@ -232,7 +306,7 @@ export function wasmGemm(
     else
       for (let i = 0; i < m; i++) f.set(c.subarray(cOffset + i * n, cOffset + (i + 1) * n), cBase + i * np);
   }
-  kern.gemm(mb, nb, k, 0, aLength * 8, cBase * 8, stride, accumulate ? 1 : 0, alpha);
+  kern.gemm(mb, nb, k, 0, bBase * 8, cBase * 8, stride, accumulate ? 1 : 0, alpha);
   if (np === n) c.set(f.subarray(cBase, cBase + m * n), cOffset);
   else for (let i = 0; i < m; i++) c.set(f.subarray(cBase + i * np, cBase + i * np + n), cOffset + i * n);
   return true;
