@@ -6,8 +6,10 @@
  *
  * The module (≈ 500 bytes) is assembled here from its instructions — no binary blob, no build step —
  * and compiled synchronously on first use (small enough for every engine's synchronous-compile
- * limit). Operands are packed into the module's own memory by gemmPack.ts (A as [blocks][k][R]
- * panels, B as [blocks][k][4], zero-padded), which grows as needed and is kept for later calls.
+ * limit). Operands are packed into the module's own memory (A as [blocks][k][R] panels, B as
+ * [blocks][k][4], zero-padded; gemmPack.ts): a view with contiguous rows or columns is copied in as
+ * one span and rearranged by gemmPack's SIMD packing kernels (instantiated on the same memory),
+ * any other view by its JS loop. The memory grows as needed and is kept for later calls.
  * Where WebAssembly SIMD is unavailable (or memory cannot grow), {@link wasmGemm} returns false and
  * the caller uses the scalar loops.
  *
