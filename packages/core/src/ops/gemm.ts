@@ -10,10 +10,11 @@
  *   gemmTN:   A [k, m], B [k, n] row-major   (Aᵀ·B)
  *   transpose: D[j, i] = S[i, j]              S [rows, cols], D [cols, rows]
  *
- * Large products (m, n ≥ 4 and m·n·k ≥ 2¹⁵) run on a WebAssembly SIMD kernel (gemmWasm.ts) where the
+ * Products with m, n ≥ 4 and m·n·k ≥ 2¹¹ run on a WebAssembly SIMD kernel (gemmWasm.ts) where the
  * engine has it; otherwise, and for small products, {@link gemmScalar} walks 4×4 blocks of C with 16
  * scalar accumulators. Both sum each element over q in increasing order and then form α·s (c + α·s
- * when accumulating), so they agree exactly.
+ * when accumulating), so they agree exactly. (2¹¹: measured, an 8×8×32 product takes 0.6 µs on the
+ * kernel and 1.0 µs on the scalar loops, 11×11×64 3.6 and 11.)
  */
 import type { FloatArray } from '../tensor/Tensor.js';
 import { wasmGemm } from './gemmWasm.js';
@@ -39,7 +40,7 @@ export function gemm(
   if (
     m >= 4 &&
     n >= 4 &&
-    m * n * k >= 1 << 15 &&
+    m * n * k >= 1 << 11 &&
     wasmGemm(
       m,
       n,
