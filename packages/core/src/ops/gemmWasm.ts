@@ -157,6 +157,14 @@ function load(): Kernel | null {
   return kernel;
 }
 
+let view: Float64Array | undefined;
+
+/** A float64 view of the kernel's memory, made again only after the memory grew (its buffer changes). */
+function memoryView(kern: Kernel): Float64Array {
+  if (view === undefined || view.buffer !== kern.memory.buffer) view = new Float64Array(kern.memory.buffer);
+  return view;
+}
+
 /** Which implementation large {@link gemm} products use here: `'wasm-simd'` or `'js'`. */
 export function gemmBackend(): 'wasm-simd' | 'js' {
   return load() === null ? 'js' : 'wasm-simd';
@@ -268,7 +276,7 @@ export function wasmGemm(
       return false;
     }
   }
-  const f = new Float64Array(kern.memory.buffer);
+  const f = memoryView(kern);
   packOperand(kern, f, 0, m, k, a, aOffset, aRowStride, aColStride, raw);
   if (!sharedPanels) {
     if (BLOCK_COLS === 4) packOperand(kern, f, aLength, n, k, b, bOffset, bRowStride, bColStride, raw);
