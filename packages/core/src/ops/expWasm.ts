@@ -18,21 +18,94 @@ const U = 4;
 const LOW = -708.3;
 const HIGH = 709;
 
+const f64x2 = {
+  add: simd(0xf0),
+  sub: simd(0xf1),
+  mul: simd(0xf2),
+  pmin: simd(0xf6),
+  pmax: simd(0xf7),
+  nearest: simd(0x94),
+  lt: simd(0x49),
+  gt: simd(0x4a),
+};
+
+const inverseFactorial = (k: number) => {
+  let f = 1;
+  for (let i = 2; i <= k; i++) f *= i;
+  return 1 / f;
+};
+
+/**
+ * The instructions of exp (rule in the file header) of the two f64 lanes of v128 local `x` into local
+ * `q` (locals `n`, `r` are scratch; `x` is kept), as a list of stages so that a kernel can interleave
+ * the stages of several independent vectors (the Horner chain is long). Shared by the exp kernel
+ * here and the softmax kernels of softmaxColumns.ts.
+ */
+export function expStages(x: number, n: number, r: number, q: number): number[][] {
+  const stages: number[][] = [
+    // r ← clamp(x) (pmax/pmin: plain maxpd/minpd; NaN passes through); n = nearest(r·log₂e)
+    [...get(x), ...f64x2Const(LOW), ...f64x2.pmax, ...f64x2Const(HIGH), ...f64x2.pmin, ...set(r)],
+    [...get(r), ...f64x2Const(Math.LOG2E), ...f64x2.mul, ...f64x2.nearest, ...set(n)],
+    // r = (r − n·ln2_hi) − n·ln2_lo
+    [
+      ...get(r),
+      ...get(n),
+      ...f64x2Const(0.6931471803691238),
+      ...f64x2.mul,
+      ...f64x2.sub,
+      ...get(n),
+      ...f64x2Const(1.9082149292705877e-10),
+      ...f64x2.mul,
+      ...f64x2.sub,
+      ...set(r),
+    ],
+    // q = Σ r^k/k! by Horner from k = 12 down to 0
+    [...f64x2Const(inverseFactorial(12)), ...set(q)],
+  ];
+  for (let k = 11; k >= 0; k--) {
+    stages.push([
+      ...get(q),
+      ...get(r),
+      ...f64x2.mul,
+      ...f64x2Const(inverseFactorial(k)),
+      ...f64x2.add,
+      ...set(q),
+    ]);
+  }
+  stages.push([
+    // q·2ⁿ: the bits of 2ⁿ are (n + 1023) << 52
+    ...get(q),
+    ...get(n),
+    ...simd(0xfc), // i32x4.trunc_sat_f64x2_s_zero
+    ...simd(0xc7), // i64x2.extend_low_i32x4_s
+    ...i64x2Const(1023),
+    ...simd(0xce), // i64x2.add
+    ...i32(52),
+    ...simd(0xcb), // i64x2.shl
+    ...f64x2.mul,
+    // 0 where x < LOW
+    ...get(x),
+    ...f64x2Const(LOW),
+    ...f64x2.lt,
+    ...simd(0x4f), // v128.andnot
+    ...set(q),
+    // +∞ where x > HIGH
+    ...f64x2Const(Number.POSITIVE_INFINITY),
+    ...get(q),
+    ...get(x),
+    ...f64x2Const(HIGH),
+    ...f64x2.gt,
+    ...simd(0x52), // v128.bitselect
+    ...set(q),
+  ]);
+  return stages;
+}
+
 /** The kernel's module bytes: `exp(ptr, count)` replaces `count` f64 values at `ptr` (rounded up to a multiple of 2U). */
 export function expKernelBytes(): Uint8Array<ArrayBuffer> {
-  const f64x2 = {
-    add: simd(0xf0),
-    sub: simd(0xf1),
-    mul: simd(0xf2),
-    pmin: simd(0xf6),
-    pmax: simd(0xf7),
-    nearest: simd(0x94),
-    lt: simd(0x49),
-    gt: simd(0x4a),
-  };
   const load = (offset: number) => [...simd(0x00), 4, ...uleb(offset)];
   const store = (offset: number) => [...simd(0x0b), 4, ...uleb(offset)];
-  // U independent vectors per iteration, their steps interleaved (the Horner chain is long).
+  // U independent vectors per iteration, their stages interleaved.
   // params 0 ptr, 1 count; i32 locals 2 p, 3 end; v128 locals per vector u: x 4 + 4u, n 5 + 4u, r 6 + 4u, q 7 + 4u.
   const X = (u: number) => 4 + 4 * u;
   const Nn = (u: number) => 5 + 4 * u;
@@ -43,11 +116,7 @@ export function expKernelBytes(): Uint8Array<ArrayBuffer> {
     for (let u = 0; u < U; u++) out.push(...f(u));
     return out;
   };
-  const inverseFactorial = (k: number) => {
-    let f = 1;
-    for (let i = 2; i <= k; i++) f *= i;
-    return 1 / f;
-  };
+  const stages = Array.from({ length: U }, (_, u) => expStages(X(u), Nn(u), R(u), Q(u)));
   const body: number[] = [
     ...get(0),
     ...set(2),
@@ -67,72 +136,10 @@ export function expKernelBytes(): Uint8Array<ArrayBuffer> {
     0x0d,
     1, // br_if out
     ...each((u) => [...get(2), ...load(16 * u), ...set(X(u))]),
-    // r ← clamp(x) (pmax/pmin: plain maxpd/minpd; NaN passes through); n = nearest(r·log₂e)
-    ...each((u) => [
-      ...get(X(u)),
-      ...f64x2Const(LOW),
-      ...f64x2.pmax,
-      ...f64x2Const(HIGH),
-      ...f64x2.pmin,
-      ...set(R(u)),
-    ]),
-    ...each((u) => [...get(R(u)), ...f64x2Const(Math.LOG2E), ...f64x2.mul, ...f64x2.nearest, ...set(Nn(u))]),
-    // r = (r − n·ln2_hi) − n·ln2_lo
-    ...each((u) => [
-      ...get(R(u)),
-      ...get(Nn(u)),
-      ...f64x2Const(0.6931471803691238),
-      ...f64x2.mul,
-      ...f64x2.sub,
-      ...get(Nn(u)),
-      ...f64x2Const(1.9082149292705877e-10),
-      ...f64x2.mul,
-      ...f64x2.sub,
-      ...set(R(u)),
-    ]),
-    // q = Σ r^k/k! by Horner from k = 12 down to 0
-    ...each((u) => [...f64x2Const(inverseFactorial(12)), ...set(Q(u))]),
   ];
-  for (let k = 11; k >= 0; k--) {
-    body.push(
-      ...each((u) => [
-        ...get(Q(u)),
-        ...get(R(u)),
-        ...f64x2.mul,
-        ...f64x2Const(inverseFactorial(k)),
-        ...f64x2.add,
-        ...set(Q(u)),
-      ]),
-    );
-  }
+  for (let s = 0; s < stages[0]!.length; s++) body.push(...each((u) => stages[u]![s]!));
   body.push(
-    ...each((u) => [
-      // q·2ⁿ: the bits of 2ⁿ are (n + 1023) << 52
-      ...get(Q(u)),
-      ...get(Nn(u)),
-      ...simd(0xfc), // i32x4.trunc_sat_f64x2_s_zero
-      ...simd(0xc7), // i64x2.extend_low_i32x4_s
-      ...i64x2Const(1023),
-      ...simd(0xce), // i64x2.add
-      ...i32(52),
-      ...simd(0xcb), // i64x2.shl
-      ...f64x2.mul,
-      // 0 where x < LOW
-      ...get(X(u)),
-      ...f64x2Const(LOW),
-      ...f64x2.lt,
-      ...simd(0x4f), // v128.andnot
-      ...set(Q(u)),
-      // +∞ where x > HIGH
-      ...get(2),
-      ...f64x2Const(Number.POSITIVE_INFINITY),
-      ...get(Q(u)),
-      ...get(X(u)),
-      ...f64x2Const(HIGH),
-      ...f64x2.gt,
-      ...simd(0x52), // v128.bitselect
-      ...store(16 * u),
-    ]),
+    ...each((u) => [...get(2), ...get(Q(u)), ...store(16 * u)]),
     ...get(2),
     ...i32(16 * U),
     0x6a,

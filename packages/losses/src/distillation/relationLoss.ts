@@ -3,7 +3,7 @@
  * 2022) over per-pixel object probabilities (METHODS.md §4): one forward/backward of
  * τ²·mean(1 − Pearson) along either axis of [B, O, P] probabilities p = softmax_O(logits/τ).
  */
-import { expInPlace, type FloatArray, InputError, type Tensor } from '@slotmatch/core';
+import { InputError, softmaxColumns, softmaxColumnsBackward, type Tensor } from '@slotmatch/core';
 import { expectInput } from '../common/checks.js';
 import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
@@ -17,9 +17,6 @@ export interface RelationOptions {
 /** The floor of ‖a_c‖·‖b_c‖ (`torch.nn.functional.cosine_similarity`'s eps, used by DIST's Pearson). */
 export const PEARSON_EPS = 1e-8;
 
-/** Pixels per tile: the softmax and backward passes keep O rows of this many values in cache. */
-const TILE = 512;
-
 /**
  * τ²·mean over vectors of (1 − Pearson(p^S, p^T)). `axis` 'objects': one vector per (b, pixel) of
  * length O; 'pixels': one per (b, object) of length P.
@@ -28,10 +25,10 @@ const TILE = 512;
  * ∂r/∂a = b_c/d − r·a_c/‖a_c‖² (b_c/1e-8 when floored) — already centred, so centring's backward
  * leaves it unchanged. Across objects the mean of a softmax column is 1/O (the column sums to 1).
  *
- * Per image, three sweeps: (1) both softmaxes tile by tile (max, exp, sum, scale; the row sums for
- * 'pixels'), (2) the centred sums ⟨a_c, b_c⟩, ‖a_c‖², ‖b_c‖² along the axis and from them the
- * coefficients of ∂r/∂p = k_o·b − k_a·a + c_a (and the same for b) per vector, (3) tile by tile, those
- * gradients and the softmax backward of both.
+ * Per image: (1) both softmaxes (core's vectorised softmaxColumns; the row means for 'pixels'),
+ * (2) the centred sums ⟨a_c, b_c⟩, ‖a_c‖², ‖b_c‖² along the axis and from them the coefficients of
+ * ∂r/∂p = k_o·b − k_a·a + c_a (and the same for b) per vector, (3) those gradients and the softmax
+ * backward of both (softmaxColumnsBackward).
  */
 export function relationLoss(
   studentLogits: Tensor,
@@ -56,13 +53,10 @@ export function relationLoss(
   const xt = teacherLogits.data;
   const gradS = gradientLike(xs);
   const gradT = gradientLike(xt);
-  const w0 = Math.min(TILE, P);
   const ps = new Float64Array(O * P);
   const pt = new Float64Array(O * P);
-  const gs = new Float64Array(O * w0);
-  const gt = new Float64Array(O * w0);
-  const t1 = new Float64Array(w0);
-  const t2 = new Float64Array(w0);
+  const gs = new Float64Array(O * P);
+  const gt = new Float64Array(O * P);
   // Per vector: means, centred sums, then the gradient coefficients (vector of (o, n): o or n).
   const meanA = new Float64Array(vectors);
   const meanB = new Float64Array(vectors);
@@ -74,12 +68,9 @@ export function relationLoss(
   let total = 0;
   for (let bi = 0; bi < B; bi++) {
     const base = bi * O * P;
-    // (1) softmaxes into ps, pt; the means along the axis.
-    for (let n0 = 0; n0 < P; n0 += w0) {
-      const w = Math.min(w0, P - n0);
-      softmaxTile(xs, base, O, P, n0, w, scale, ps, t1, t2);
-      softmaxTile(xt, base, O, P, n0, w, scale, pt, t1, t2);
-    }
+    // (1) softmaxes into ps, pt (core's softmaxColumns); the means along the axis.
+    softmaxColumns(xs, base, 1, O, P, scale, ps, 0);
+    softmaxColumns(xt, base, 1, O, P, scale, pt, 0);
     if (acrossObjects) {
       meanA.fill(1 / O);
       meanB.fill(1 / O);
@@ -154,37 +145,20 @@ export function relationLoss(
       meanA[v] = kA * mA - kO * mB; // c_a
       meanB[v] = kB * mB - kO * mA; // c_b
     }
-    // (3) gradients and the softmax backward of both, tile by tile.
-    for (let n0 = 0; n0 < P; n0 += w0) {
-      const w = Math.min(w0, P - n0);
-      t1.fill(0, 0, w);
-      t2.fill(0, 0, w);
-      for (let o = 0; o < O; o++) {
-        const row = o * P + n0;
-        const t = o * w;
-        for (let i = 0; i < w; i++) {
-          const v = o * vo + (n0 + i) * vn;
-          const a = ps[row + i]!;
-          const b = pt[row + i]!;
-          const kO = ab[v]!;
-          const ga = kO * b - aa[v]! * a + meanA[v]!;
-          const gb = kO * a - bb[v]! * b + meanB[v]!;
-          gs[t + i] = ga;
-          gt[t + i] = gb;
-          t1[i]! += a * ga;
-          t2[i]! += b * gb;
-        }
-      }
-      for (let o = 0; o < O; o++) {
-        const row = o * P + n0;
-        const t = o * w;
-        const out = base + row;
-        for (let i = 0; i < w; i++) {
-          gradS[out + i] = scale * ps[row + i]! * (gs[t + i]! - t1[i]!);
-          gradT[out + i] = scale * pt[row + i]! * (gt[t + i]! - t2[i]!);
-        }
+    // (3) ∂r/∂p of both, then the softmax backward (core's softmaxColumnsBackward) into the gradients.
+    for (let o = 0; o < O; o++) {
+      const row = o * P;
+      for (let n = 0; n < P; n++) {
+        const v = o * vo + n * vn;
+        const a = ps[row + n]!;
+        const b = pt[row + n]!;
+        const kO = ab[v]!;
+        gs[row + n] = kO * b - aa[v]! * a + meanA[v]!;
+        gt[row + n] = kO * a - bb[v]! * b + meanB[v]!;
       }
     }
+    softmaxColumnsBackward(ps, 0, gs, 0, 1, O, P, scale, gradS, base);
+    softmaxColumnsBackward(pt, 0, gt, 0, 1, O, P, scale, gradT, base);
   }
   return {
     value: (tau * tau * total) / count,
@@ -193,46 +167,4 @@ export function relationLoss(
       teacherLogits: { data: gradT, dims: [...teacherLogits.dims] },
     },
   };
-}
-
-/**
- * p[o·P + n0 + i] = softmax over o of scale·x[base + o·P + n0 + i] for the w pixels of a tile (`max`
- * and `sum` hold w values): a max sweep, the shifted values, exp row by row, the sums, the scaling.
- */
-function softmaxTile(
-  x: FloatArray,
-  base: number,
-  O: number,
-  P: number,
-  n0: number,
-  w: number,
-  scale: number,
-  p: Float64Array,
-  max: Float64Array,
-  sum: Float64Array,
-): void {
-  max.fill(Number.NEGATIVE_INFINITY, 0, w);
-  for (let o = 0; o < O; o++) {
-    const row = base + o * P + n0;
-    for (let i = 0; i < w; i++) {
-      const v = scale * x[row + i]!;
-      if (v > max[i]!) max[i] = v;
-    }
-  }
-  for (let o = 0; o < O; o++) {
-    const row = base + o * P + n0;
-    const r = o * P + n0;
-    for (let i = 0; i < w; i++) p[r + i] = scale * x[row + i]! - max[i]!;
-    expInPlace(p, r, w);
-  }
-  sum.fill(0, 0, w);
-  for (let o = 0; o < O; o++) {
-    const r = o * P + n0;
-    for (let i = 0; i < w; i++) sum[i]! += p[r + i]!;
-  }
-  for (let i = 0; i < w; i++) sum[i] = 1 / sum[i]!;
-  for (let o = 0; o < O; o++) {
-    const r = o * P + n0;
-    for (let i = 0; i < w; i++) p[r + i]! *= sum[i]!;
-  }
 }

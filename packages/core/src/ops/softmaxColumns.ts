@@ -1,0 +1,441 @@
+/**
+ * Softmax over the rows of [rows, width] blocks at each column, and its backward pass — the softmax
+ * over objects (DIST) or slots (SMTC) at every pixel or token, with the values of a column `width`
+ * apart:
+ *
+ *   softmaxColumns:          out[b, r, c] = exp(s·x[b, r, c] − m) / Σ_r' exp(s·x[b, r', c] − m),
+ *                            m = max_r s·x[b, r, c]  (s = scale, e.g. 1/τ)
+ *   softmaxColumnsBackward:  out[b, r, c] = s·p[b, r, c]·(g[b, r, c] − Σ_r' p[b, r', c]·g[b, r', c])
+ *
+ * (the gradient of the logits x given p = softmaxColumns(x) and g = ∂L/∂p). Both run on WebAssembly
+ * SIMD kernels (two columns per f64x2 lane pair, the forward one 4 pairs at a time so that 4
+ * independent exp chains interleave; exp as ops' expInPlace, expWasm.ts's instructions) over a copy
+ * of the blocks in the kernels' own memory (rows padded with zeros to a multiple of 8 resp. 2 values),
+ * where torch's softmax is vectorised too; without WebAssembly SIMD they run as plain loops over
+ * `Math.exp`.
+ */
+import type { FloatArray } from '../tensor/Tensor.js';
+import { expStages } from './expWasm.js';
+import { F64, get, I32, i32, moduleOf, set, simd, uleb, V128 } from './wasmAssembler.js';
+
+const add = [0x6a];
+const mul = [0x6c];
+const geS = [0x4e];
+const v128Load = (offset: number) => [...simd(0x00), 4, ...uleb(offset)];
+const v128Store = (offset: number) => [...simd(0x0b), 4, ...uleb(offset)];
+const f64x2 = {
+  splat: simd(0x14),
+  add: simd(0xf0),
+  sub: simd(0xf1),
+  mul: simd(0xf2),
+  div: simd(0xf3),
+  pmax: simd(0xf7),
+};
+const f64x2Splat = (v: number) => {
+  const bytes = new Uint8Array(new Float64Array([v, v]).buffer);
+  return [...simd(0x0c), ...bytes];
+};
+const blockLoop = [0x02, 0x40, 0x03, 0x40];
+const breakIfGe = (i: number, limit: number) => [...get(i), ...get(limit), ...geS, 0x0d, 1];
+const next = (i: number, step: number) => [...get(i), ...i32(step), ...add, ...set(i)];
+const nextBy = (i: number, step: number) => [...get(i), ...get(step), ...add, ...set(i)];
+const endBlockLoop = [0x0c, 0, 0x0b, 0x0b];
+
+/**
+ * Loops over blocks and groups of `pairs` column pairs around `perColumn` (which walks the rows
+ * itself): params start with ptr(s) then blocks, rows, groups, rowStride, blockStride (bytes), scale
+ * (f64); `col` locals get ptr + blk·blockStride + 16·pairs·c for each pointer param.
+ */
+function columnLoops(
+  pointers: number,
+  pairs: number,
+  perColumn: (cols: number[]) => number[],
+): { body: number[]; locals: number } {
+  const BLOCKS = pointers;
+  const PAIRS = pointers + 2;
+  const BLOCK_STRIDE = pointers + 4;
+  const BLK = pointers + 6;
+  const C = BLK + 1;
+  const cols = Array.from({ length: pointers }, (_, i) => C + 1 + i);
+  const body: number[] = [...i32(0), ...set(BLK), ...blockLoop, ...breakIfGe(BLK, BLOCKS)];
+  body.push(...i32(0), ...set(C), ...blockLoop, ...breakIfGe(C, PAIRS));
+  for (let i = 0; i < pointers; i++) {
+    body.push(
+      ...get(i),
+      ...get(BLK),
+      ...get(BLOCK_STRIDE),
+      ...mul,
+      ...add,
+      ...get(C),
+      ...i32(16 * pairs),
+      ...mul,
+    );
+    body.push(...add);
+    body.push(...set(cols[i]!));
+  }
+  body.push(...perColumn(cols), ...next(C, 1), ...endBlockLoop, ...next(BLK, 1), ...endBlockLoop);
+  return { body, locals: 2 + pointers };
+}
+
+/** Column pairs per iteration of the forward kernel: U independent exp chains interleaved. */
+const U = 4;
+
+/**
+ * Forward kernel bytes: params ptr, blocks, rows, groups (of U column pairs), rowStride, blockStride,
+ * scale; in place.
+ */
+export function softmaxColumnsKernelBytes(): Uint8Array<ArrayBuffer> {
+  const [ROWS, ROW_STRIDE, SCALE] = [2, 4, 6];
+  // i32 locals 7 blk, 8 c, 9 col, 10 r, 11 p; v128 locals 12 s, then per vector u: m, sum, x, n, rr, q
+  const [R, P, S] = [10, 11, 12];
+  const V = (u: number, k: number) => 13 + 6 * u + k;
+  const [M, SUM, X, N, RR, Q] = [0, 1, 2, 3, 4, 5];
+  const each = (f: (u: number) => number[]) => Array.from({ length: U }, (_, u) => f(u)).flat();
+  const rowLoop = (col: number, inner: number[]) => [
+    ...get(col),
+    ...set(P),
+    ...i32(0),
+    ...set(R),
+    ...blockLoop,
+    ...breakIfGe(R, ROWS),
+    ...inner,
+    ...nextBy(P, ROW_STRIDE),
+    ...next(R, 1),
+    ...endBlockLoop,
+  ];
+  const stages = Array.from({ length: U }, (_, u) => expStages(V(u, X), V(u, N), V(u, RR), V(u, Q)));
+  const interleaved: number[] = [];
+  for (let k = 0; k < stages[0]!.length; k++) interleaved.push(...each((u) => stages[u]![k]!));
+  const loops = columnLoops(1, U, ([col]) => [
+    // m = max_r s·x
+    ...each((u) => [...f64x2Splat(Number.NEGATIVE_INFINITY), ...set(V(u, M))]),
+    ...rowLoop(
+      col!,
+      each((u) => [
+        ...get(V(u, M)),
+        ...get(P),
+        ...v128Load(16 * u),
+        ...get(S),
+        ...f64x2.mul,
+        ...f64x2.pmax,
+        ...set(V(u, M)),
+      ]),
+    ),
+    // e = exp(s·x − m) in place, sum += e
+    ...each((u) => [...f64x2Splat(0), ...set(V(u, SUM))]),
+    ...rowLoop(col!, [
+      ...each((u) => [
+        ...get(P),
+        ...v128Load(16 * u),
+        ...get(S),
+        ...f64x2.mul,
+        ...get(V(u, M)),
+        ...f64x2.sub,
+        ...set(V(u, X)),
+      ]),
+      ...interleaved,
+      ...each((u) => [
+        ...get(P),
+        ...get(V(u, Q)),
+        ...v128Store(16 * u),
+        ...get(V(u, SUM)),
+        ...get(V(u, Q)),
+        ...f64x2.add,
+        ...set(V(u, SUM)),
+      ]),
+    ]),
+    // e·(1/sum)
+    ...each((u) => [...f64x2Splat(1), ...get(V(u, SUM)), ...f64x2.div, ...set(V(u, M))]),
+    ...rowLoop(
+      col!,
+      each((u) => [
+        ...get(P),
+        ...get(P),
+        ...v128Load(16 * u),
+        ...get(V(u, M)),
+        ...f64x2.mul,
+        ...v128Store(16 * u),
+      ]),
+    ),
+  ]);
+  const body = [...get(SCALE), ...f64x2.splat, ...set(S), ...loops.body];
+  return moduleOf(
+    'softmax',
+    [I32, I32, I32, I32, I32, I32, F64],
+    [
+      [loops.locals + 2, I32],
+      [1 + 6 * U, V128],
+    ],
+    body,
+  );
+}
+
+/** Backward kernel bytes: params pPtr, gPtr, blocks, rows, pairs, rowStride, blockStride, scale; into g. */
+export function softmaxColumnsBackwardKernelBytes(): Uint8Array<ArrayBuffer> {
+  const [ROWS, ROW_STRIDE, SCALE] = [3, 5, 7];
+  // i32 locals 8 blk, 9 c, 10 colP, 11 colG, 12 r, 13 p, 14 g; v128 locals 15 s, 16 dot
+  const [R, PP, PG, S, DOT] = [12, 13, 14, 15, 16];
+  const rowLoop = (colP: number, colG: number, inner: number[]) => [
+    ...get(colP),
+    ...set(PP),
+    ...get(colG),
+    ...set(PG),
+    ...i32(0),
+    ...set(R),
+    ...blockLoop,
+    ...breakIfGe(R, ROWS),
+    ...inner,
+    ...nextBy(PP, ROW_STRIDE),
+    ...nextBy(PG, ROW_STRIDE),
+    ...next(R, 1),
+    ...endBlockLoop,
+  ];
+  const loops = columnLoops(2, 1, ([colP, colG]) => [
+    ...f64x2Splat(0),
+    ...set(DOT),
+    ...rowLoop(colP!, colG!, [
+      ...get(DOT),
+      ...get(PP),
+      ...v128Load(0),
+      ...get(PG),
+      ...v128Load(0),
+      ...f64x2.mul,
+      ...f64x2.add,
+      ...set(DOT),
+    ]),
+    // g ← s·p·(g − dot)
+    ...rowLoop(colP!, colG!, [
+      ...get(PG),
+      ...get(S),
+      ...get(PP),
+      ...v128Load(0),
+      ...f64x2.mul,
+      ...get(PG),
+      ...v128Load(0),
+      ...get(DOT),
+      ...f64x2.sub,
+      ...f64x2.mul,
+      ...v128Store(0),
+    ]),
+  ]);
+  const body = [...get(SCALE), ...f64x2.splat, ...set(S), ...loops.body];
+  return moduleOf(
+    'softmaxBackward',
+    [I32, I32, I32, I32, I32, I32, I32, F64],
+    [
+      [loops.locals + 3, I32],
+      [2, V128],
+    ],
+    body,
+  );
+}
+
+interface Kernels {
+  readonly memory: WebAssembly.Memory;
+  readonly forward: (
+    ptr: number,
+    blocks: number,
+    rows: number,
+    groups: number,
+    rs: number,
+    bs: number,
+    s: number,
+  ) => void;
+  readonly backward: (
+    p: number,
+    g: number,
+    blocks: number,
+    rows: number,
+    pairs: number,
+    rs: number,
+    bs: number,
+    s: number,
+  ) => void;
+}
+
+let kernels: Kernels | null | undefined;
+
+function load(): Kernels | null {
+  if (kernels !== undefined) return kernels;
+  kernels = null;
+  try {
+    const modules = [softmaxColumnsKernelBytes(), softmaxColumnsBackwardKernelBytes()];
+    if (typeof WebAssembly === 'object' && modules.every((bytes) => WebAssembly.validate(bytes))) {
+      const memory = new WebAssembly.Memory({ initial: 1 });
+      const [f, b] = modules.map(
+        (bytes) => new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports,
+      );
+      kernels = {
+        memory,
+        forward: f!.softmax as Kernels['forward'],
+        backward: b!.softmaxBackward as Kernels['backward'],
+      };
+    }
+  } catch {
+    kernels = null;
+  }
+  return kernels;
+}
+
+/** A float64 view of the kernels' memory holding at least `values` values (false if it cannot grow). */
+function memoryFor(kern: Kernels, values: number): Float64Array | null {
+  const need = values * 8;
+  const have = kern.memory.buffer.byteLength;
+  if (have < need) {
+    try {
+      kern.memory.grow(Math.ceil((need - have) / 65536));
+    } catch {
+      return null;
+    }
+  }
+  return new Float64Array(kern.memory.buffer);
+}
+
+/** Copy `lines` rows of `width` values from src (contiguous) to f at row stride wp (pad columns zeroed). */
+function copyIn(
+  f: Float64Array,
+  at: number,
+  src: FloatArray,
+  srcOffset: number,
+  lines: number,
+  width: number,
+  wp: number,
+) {
+  if (wp === width) {
+    f.set(src.subarray(srcOffset, srcOffset + lines * width), at);
+    return;
+  }
+  for (let l = 0; l < lines; l++) {
+    f.set(src.subarray(srcOffset + l * width, srcOffset + (l + 1) * width), at + l * wp);
+    f.fill(0, at + l * wp + width, at + (l + 1) * wp);
+  }
+}
+
+/** Copy `lines` rows of `width` values from f (row stride wp) to out (contiguous). */
+function copyOut(
+  f: Float64Array,
+  at: number,
+  out: FloatArray,
+  outOffset: number,
+  lines: number,
+  width: number,
+  wp: number,
+) {
+  if (wp === width) {
+    out.set(f.subarray(at, at + lines * width), outOffset);
+    return;
+  }
+  for (let l = 0; l < lines; l++)
+    out.set(f.subarray(at + l * wp, at + l * wp + width), outOffset + l * width);
+}
+
+/**
+ * out[outOffset + (b·rows + r)·width + c] = softmax over r of scale·src[srcOffset + (b·rows + r)·width + c]
+ * for `blocks` blocks (rule in the file header).
+ */
+export function softmaxColumns(
+  src: FloatArray,
+  srcOffset: number,
+  blocks: number,
+  rows: number,
+  width: number,
+  scale: number,
+  out: Float64Array,
+  outOffset: number,
+): void {
+  const kern = load();
+  const wp = Math.ceil(width / (2 * U)) * 2 * U;
+  const f = kern === null ? null : memoryFor(kern, blocks * rows * wp);
+  if (kern === null || f === null) {
+    softmaxColumnsJs(src, srcOffset, blocks, rows, width, scale, out, outOffset);
+    return;
+  }
+  copyIn(f, 0, src, srcOffset, blocks * rows, width, wp);
+  kern.forward(0, blocks, rows, wp / (2 * U), wp * 8, rows * wp * 8, scale);
+  copyOut(f, 0, out, outOffset, blocks * rows, width, wp);
+}
+
+/**
+ * out[… (b·rows + r)·width + c] = scale·p·(g − Σ_r' p·g) over the same layout as {@link softmaxColumns}
+ * (rule in the file header); `out` may be float32 (rounded once when stored).
+ */
+export function softmaxColumnsBackward(
+  p: Float64Array,
+  pOffset: number,
+  g: Float64Array,
+  gOffset: number,
+  blocks: number,
+  rows: number,
+  width: number,
+  scale: number,
+  out: FloatArray,
+  outOffset: number,
+): void {
+  const kern = load();
+  const wp = width + (width % 2);
+  const size = blocks * rows * wp;
+  const f = kern === null ? null : memoryFor(kern, 2 * size);
+  if (kern === null || f === null) {
+    softmaxColumnsBackwardJs(p, pOffset, g, gOffset, blocks, rows, width, scale, out, outOffset);
+    return;
+  }
+  copyIn(f, 0, p, pOffset, blocks * rows, width, wp);
+  copyIn(f, size, g, gOffset, blocks * rows, width, wp);
+  kern.backward(0, size * 8, blocks, rows, wp / 2, wp * 8, rows * wp * 8, scale);
+  copyOut(f, size, out, outOffset, blocks * rows, width, wp);
+}
+
+/** {@link softmaxColumns} as plain loops (no WebAssembly). */
+function softmaxColumnsJs(
+  src: FloatArray,
+  srcOffset: number,
+  blocks: number,
+  rows: number,
+  width: number,
+  scale: number,
+  out: Float64Array,
+  outOffset: number,
+): void {
+  for (let b = 0; b < blocks; b++) {
+    for (let c = 0; c < width; c++) {
+      const s0 = srcOffset + b * rows * width + c;
+      const o0 = outOffset + b * rows * width + c;
+      let m = Number.NEGATIVE_INFINITY;
+      for (let r = 0; r < rows; r++) m = Math.max(m, scale * src[s0 + r * width]!);
+      let sum = 0;
+      for (let r = 0; r < rows; r++) {
+        const e = Math.exp(scale * src[s0 + r * width]! - m);
+        out[o0 + r * width] = e;
+        sum += e;
+      }
+      const inv = 1 / sum;
+      for (let r = 0; r < rows; r++) out[o0 + r * width]! *= inv;
+    }
+  }
+}
+
+/** {@link softmaxColumnsBackward} as plain loops (no WebAssembly). */
+function softmaxColumnsBackwardJs(
+  p: Float64Array,
+  pOffset: number,
+  g: Float64Array,
+  gOffset: number,
+  blocks: number,
+  rows: number,
+  width: number,
+  scale: number,
+  out: FloatArray,
+  outOffset: number,
+): void {
+  for (let b = 0; b < blocks; b++) {
+    for (let c = 0; c < width; c++) {
+      const base = b * rows * width + c;
+      let dot = 0;
+      for (let r = 0; r < rows; r++) dot += p[pOffset + base + r * width]! * g[gOffset + base + r * width]!;
+      for (let r = 0; r < rows; r++) {
+        const i = base + r * width;
+        out[outOffset + i] = scale * p[pOffset + i]! * (g[gOffset + i]! - dot);
+      }
+    }
+  }
+}
