@@ -3,6 +3,8 @@ import {
   InputError,
   type SinkhornOptions,
   sinkhornPlan,
+  softmaxColumns,
+  softmaxColumnsBackward,
   type Tensor,
   transpose,
 } from '@slotmatch/core';
@@ -10,7 +12,6 @@ import { expectInput } from '../common/checks.js';
 import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
 import { normalizeRows } from '../common/rows.js';
-import { softmaxMiddleAxis, softmaxMiddleAxisBackward } from '../common/softmaxMiddleAxis.js';
 
 /**
  * L_sem of SMTC (METHODS.md §3; shvdiwnkozbw/SMTC src/train.py, `dense_transport_loss` with
@@ -63,8 +64,8 @@ export function semanticConsistencyLoss(
   const size = frames * S * N;
   const ps = new Float64Array(size);
   const pt = new Float64Array(size);
-  softmaxMiddleAxis(studentLogits.data, frames, S, N, ps);
-  softmaxMiddleAxis(teacherLogits.data, frames, S, N, pt);
+  softmaxColumns(studentLogits.data, 0, frames, S, N, 1, ps, 0);
+  softmaxColumns(teacherLogits.data, 0, frames, S, N, 1, pt, 0);
   // log(p^S + 1e-8) once per frame (each frame i meets T − 1 partners j).
   const logPs = new Float64Array(size);
   for (let r = 0; r < size; r++) logPs[r] = Math.log(ps[r]! + 1e-8);
@@ -104,6 +105,6 @@ export function semanticConsistencyLoss(
   // Through log(p + 1e-8) and the softmax over slots.
   for (let q = 0; q < size; q++) gLog[q] = gLog[q]! / (ps[q]! + 1e-8);
   const grad = gradientLike(studentLogits.data, size);
-  softmaxMiddleAxisBackward(ps, gLog, frames, S, N, grad);
+  softmaxColumnsBackward(ps, 0, gLog, 0, frames, S, N, 1, grad, 0);
   return { value: total * scale, grads: { studentLogits: { data: grad, dims: [...studentLogits.dims] } } };
 }

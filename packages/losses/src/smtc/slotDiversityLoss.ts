@@ -1,4 +1,4 @@
-import { expInPlace, type Tensor } from '@slotmatch/core';
+import { softmaxColumns, softmaxColumnsBackward, type Tensor } from '@slotmatch/core';
 import { expectInput } from '../common/checks.js';
 import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
@@ -12,7 +12,7 @@ import { NORM_EPS } from '../common/rows.js';
  *   value = mean over b, t and ordered pairs s ≠ s' of ⟨u_s, u_s'⟩
  *
  * Backward: ∂/∂u_s = 2c·(Σ_s' u_s' − u_s) with c = 1/(B·T·S·(S−1)), then through the normalisation
- * and the softmax — fused, one frame at a time in cache-resident scratch.
+ * and the softmax (core's vectorised softmaxColumns and its backward).
  *
  * `logits`: [B, T, S, N] (S ≥ 2).
  */
@@ -27,43 +27,25 @@ export function slotDiversityLoss(logits: Tensor): LossResult<'logits'> {
   const x = logits.data;
   const grad = gradientLike(x);
   const c = 1 / (frames * S * (S - 1));
-  // One frame at a time in scratch of S·N values (cache-resident): p, u, ∂/∂m; per-token sums; divisors.
-  const p = new Float64Array(S * N);
+  // p = softmax over slots for every frame (core's softmaxColumns); then one frame at a time: u, Σ u,
+  // ∂/∂p into gm; finally the softmax backward of all frames (softmaxColumnsBackward).
+  const p = new Float64Array(frames * S * N);
+  softmaxColumns(x, 0, frames, S, N, 1, p, 0);
+  const gm = new Float64Array(frames * S * N);
   const u = new Float64Array(S * N);
-  const gm = new Float64Array(S * N);
   const colA = new Float64Array(N);
-  const colB = new Float64Array(N);
   const norms = new Float64Array(S);
   let total = 0;
   for (let f = 0; f < frames; f++) {
     const base = f * S * N;
-    // p = softmax over slots (colA: running max, then 1/Σ exp)
-    colA.fill(Number.NEGATIVE_INFINITY);
-    for (let s = 0; s < S; s++) {
-      const o = base + s * N;
-      for (let n = 0; n < N; n++) if (x[o + n]! > colA[n]!) colA[n] = x[o + n]!;
-    }
-    for (let s = 0; s < S; s++) {
-      const o = base + s * N;
-      const w = s * N;
-      for (let n = 0; n < N; n++) p[w + n] = x[o + n]! - colA[n]!;
-    }
-    expInPlace(p);
-    colB.fill(0);
-    for (let s = 0; s < S; s++) {
-      const w = s * N;
-      for (let n = 0; n < N; n++) colB[n]! += p[w + n]!;
-    }
-    for (let n = 0; n < N; n++) colB[n] = 1 / colB[n]!;
     // u_s = (p_s + 1e-8)/max(‖p_s + 1e-8‖, 1e-12); colA = Σ_s u_s
     colA.fill(0);
     for (let s = 0; s < S; s++) {
+      const o = base + s * N;
       const w = s * N;
       let sq = 0;
       for (let n = 0; n < N; n++) {
-        const v = p[w + n]! * colB[n]!;
-        p[w + n] = v;
-        const m = v + 1e-8;
+        const m = p[o + n]! + 1e-8;
         sq += m * m;
       }
       const norm = Math.max(Math.sqrt(sq), NORM_EPS);
@@ -71,7 +53,7 @@ export function slotDiversityLoss(logits: Tensor): LossResult<'logits'> {
       // Σ_{s≠s'} ⟨u_s, u_s'⟩ = ‖Σ u‖² − Σ ‖u_s‖²
       let diag = 0;
       for (let n = 0; n < N; n++) {
-        const v = (p[w + n]! + 1e-8) * inv;
+        const v = (p[o + n]! + 1e-8) * inv;
         u[w + n] = v;
         colA[n]! += v;
         diag += v * v;
@@ -83,8 +65,8 @@ export function slotDiversityLoss(logits: Tensor): LossResult<'logits'> {
     for (let n = 0; n < N; n++) sq += colA[n]! * colA[n]!;
     total += sq;
     // ∂/∂u_s = 2c·(Σ u − u_s); through the normalisation: ∂/∂m_s = (g − u_s·⟨u_s, g⟩)/‖m_s‖ (g/1e-12 if floored)
-    colB.fill(0); // Σ_s p·∂/∂p at each token, for the softmax backward
     for (let s = 0; s < S; s++) {
+      const o = base + s * N;
       const w = s * N;
       const norm = norms[s]!;
       const inv = 1 / norm;
@@ -92,17 +74,11 @@ export function slotDiversityLoss(logits: Tensor): LossResult<'logits'> {
       if (norm !== NORM_EPS) for (let n = 0; n < N; n++) dot += u[w + n]! * 2 * c * (colA[n]! - u[w + n]!);
       for (let n = 0; n < N; n++) {
         const g = 2 * c * (colA[n]! - u[w + n]!);
-        const v = (g - u[w + n]! * dot) * inv;
-        gm[w + n] = v;
-        colB[n]! += p[w + n]! * v;
+        gm[o + n] = (g - u[w + n]! * dot) * inv;
       }
     }
-    // softmax backward over slots: ∂/∂logit = p·(∂/∂p − Σ_s' p·∂/∂p)
-    for (let s = 0; s < S; s++) {
-      const o = base + s * N;
-      const w = s * N;
-      for (let n = 0; n < N; n++) grad[o + n] = p[w + n]! * (gm[w + n]! - colB[n]!);
-    }
   }
+  // softmax backward over slots: ∂/∂logit = p·(∂/∂p − Σ_s' p·∂/∂p)
+  softmaxColumnsBackward(p, 0, gm, 0, frames, S, N, 1, grad, 0);
   return { value: total * c, grads: { logits: { data: grad, dims: [...logits.dims] } } };
 }

@@ -1,7 +1,6 @@
-import type { Tensor } from '@slotmatch/core';
+import { softmaxColumns, type Tensor } from '@slotmatch/core';
 import { expectInput } from '../common/checks.js';
 import { normalizeRows } from '../common/rows.js';
-import { softmaxMiddleAxis } from '../common/softmaxMiddleAxis.js';
 
 /** Thresholds of {@link validInstances} (SMTC's values by default). */
 export interface ValidInstanceOptions {
@@ -39,7 +38,7 @@ export function validInstances(
   const areaThreshold = options.areaThreshold ?? 0.2;
   const frames = B * T;
   const masks = new Float64Array(frames * S * N);
-  softmaxMiddleAxis(semanticLogits.data, frames, S, N, masks);
+  softmaxColumns(semanticLogits.data, 0, frames, S, N, 1, masks, 0);
   const sem = new Float64Array(frames * S * C);
   normalizeRows(semanticSlots.data, frames * S, C, sem, new Float64Array(frames * S));
   const ins = new Float64Array(frames * S * P * C);
