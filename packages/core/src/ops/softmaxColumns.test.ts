@@ -8,6 +8,22 @@ describe('softmaxColumns', () => {
   it('runs on a valid WebAssembly kernel', () => {
     expect(WebAssembly.validate(softmaxColumnsKernelBytes())).toBe(true);
   });
+  it('reports whether every value it read was finite', () => {
+    const x = seq(2 * 3 * 5 + 2, 1);
+    const out = new Float64Array(30);
+    expect(softmaxColumns(x, 1, 2, 3, 5, 1, out, 0)).toBe(true);
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      for (const at of [1, 17, 30]) {
+        const y = x.slice();
+        y[at] = bad;
+        expect(softmaxColumns(y, 1, 2, 3, 5, 1, out, 0)).toBe(false);
+      }
+      const y = x.slice();
+      y[0] = bad; // outside the blocks read
+      y[31] = bad;
+      expect(softmaxColumns(y, 1, 2, 3, 5, 1, out, 0)).toBe(true);
+    }
+  });
   for (const [blocks, rows, width] of [
     [1, 1, 1],
     [2, 3, 5],

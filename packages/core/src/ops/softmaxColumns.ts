@@ -43,18 +43,20 @@ const endBlockLoop = [0x0c, 0, 0x0b, 0x0b];
 
 /**
  * Loops over blocks and groups of `pairs` column pairs around `perColumn` (which walks the rows
- * itself): params start with ptr(s) then blocks, rows, groups, rowStride, blockStride (bytes), scale
- * (f64); `col` locals get ptr + blk·blockStride + 16·pairs·c for each pointer param.
+ * itself): `params` parameters, starting with ptr(s) then blocks, rows, groups, rowStride,
+ * blockStride (bytes), scale (f64), …; the first locals are the loop counters, then `col` locals get
+ * ptr + blk·blockStride + 16·pairs·c for each pointer param.
  */
 function columnLoops(
   pointers: number,
   pairs: number,
+  params: number,
   perColumn: (cols: number[]) => number[],
 ): { body: number[]; locals: number } {
   const BLOCKS = pointers;
   const PAIRS = pointers + 2;
   const BLOCK_STRIDE = pointers + 4;
-  const BLK = pointers + 6;
+  const BLK = params;
   const C = BLK + 1;
   const cols = Array.from({ length: pointers }, (_, i) => C + 1 + i);
   const body: number[] = [...i32(0), ...set(BLK), ...blockLoop, ...breakIfGe(BLK, BLOCKS)];
@@ -82,13 +84,14 @@ const U = 4;
 
 /**
  * Forward kernel bytes: params ptr, blocks, rows, groups (of U column pairs), rowStride, blockStride,
- * scale; in place.
+ * scale, flagPtr; in place. At flagPtr it stores Σ x·0 over every input value (two lanes): 0 when all
+ * are finite, NaN when any is NaN or ±∞ — the finiteness check of the caller's input for free.
  */
 export function softmaxColumnsKernelBytes(): Uint8Array<ArrayBuffer> {
-  const [ROWS, ROW_STRIDE, SCALE] = [2, 4, 6];
-  // i32 locals 7 blk, 8 c, 9 col, 10 r, 11 p; v128 locals 12 s, then per vector u: m, sum, x, n, rr, q
-  const [R, P, S] = [10, 11, 12];
-  const V = (u: number, k: number) => 13 + 6 * u + k;
+  const [ROWS, ROW_STRIDE, SCALE, FLAG_PTR] = [2, 4, 6, 7];
+  // i32 locals 8 blk, 9 c, 10 col, 11 r, 12 p; v128 locals 13 s, 14 finite, then per vector u: m, sum, x, n, rr, q
+  const [R, P, S, FINITE] = [11, 12, 13, 14];
+  const V = (u: number, k: number) => 15 + 6 * u + k;
   const [M, SUM, X, N, RR, Q] = [0, 1, 2, 3, 4, 5];
   const each = (f: (u: number) => number[]) => Array.from({ length: U }, (_, u) => f(u)).flat();
   const rowLoop = (col: number, inner: number[]) => [
@@ -106,19 +109,27 @@ export function softmaxColumnsKernelBytes(): Uint8Array<ArrayBuffer> {
   const stages = Array.from({ length: U }, (_, u) => expStages(V(u, X), V(u, N), V(u, RR), V(u, Q)));
   const interleaved: number[] = [];
   for (let k = 0; k < stages[0]!.length; k++) interleaved.push(...each((u) => stages[u]![k]!));
-  const loops = columnLoops(1, U, ([col]) => [
+  const loops = columnLoops(1, U, 8, ([col]) => [
     // m = max_r s·x
     ...each((u) => [...f64x2Splat(Number.NEGATIVE_INFINITY), ...set(V(u, M))]),
     ...rowLoop(
       col!,
       each((u) => [
-        ...get(V(u, M)),
         ...get(P),
         ...v128Load(16 * u),
+        ...set(V(u, X)),
+        ...get(V(u, M)),
+        ...get(V(u, X)),
         ...get(S),
         ...f64x2.mul,
         ...f64x2.pmax,
         ...set(V(u, M)),
+        ...get(FINITE),
+        ...get(V(u, X)),
+        ...f64x2Splat(0),
+        ...f64x2.mul,
+        ...f64x2.add,
+        ...set(FINITE),
       ]),
     ),
     // e = exp(s·x − m) in place, sum += e
@@ -158,13 +169,14 @@ export function softmaxColumnsKernelBytes(): Uint8Array<ArrayBuffer> {
       ]),
     ),
   ]);
-  const body = [...get(SCALE), ...f64x2.splat, ...set(S), ...loops.body];
+  const body = [...get(SCALE), ...f64x2.splat, ...set(S), ...f64x2Splat(0), ...set(FINITE), ...loops.body];
+  body.push(...get(FLAG_PTR), ...get(FINITE), ...v128Store(0));
   return moduleOf(
     'softmax',
-    [I32, I32, I32, I32, I32, I32, F64],
+    [I32, I32, I32, I32, I32, I32, F64, I32],
     [
       [loops.locals + 2, I32],
-      [1 + 6 * U, V128],
+      [2 + 6 * U, V128],
     ],
     body,
   );
@@ -190,7 +202,7 @@ export function softmaxColumnsBackwardKernelBytes(): Uint8Array<ArrayBuffer> {
     ...next(R, 1),
     ...endBlockLoop,
   ];
-  const loops = columnLoops(2, 1, ([colP, colG]) => [
+  const loops = columnLoops(2, 1, 8, ([colP, colG]) => [
     ...f64x2Splat(0),
     ...set(DOT),
     ...rowLoop(colP!, colG!, [
@@ -240,6 +252,7 @@ interface Kernels {
     rs: number,
     bs: number,
     s: number,
+    flag: number,
   ) => void;
   readonly backward: (
     p: number,
@@ -331,7 +344,8 @@ function copyOut(
 
 /**
  * out[outOffset + (b·rows + r)·width + c] = softmax over r of scale·src[srcOffset + (b·rows + r)·width + c]
- * for `blocks` blocks (rule in the file header).
+ * for `blocks` blocks (rule in the file header). Returns whether every source value read was finite
+ * (Σ x·0 is 0, not NaN), so that callers need no separate scan of their input.
  */
 export function softmaxColumns(
   src: FloatArray,
@@ -342,17 +356,16 @@ export function softmaxColumns(
   scale: number,
   out: Float64Array,
   outOffset: number,
-): void {
+): boolean {
   const kern = load();
   const wp = Math.ceil(width / (2 * U)) * 2 * U;
-  const f = kern === null ? null : memoryFor(kern, blocks * rows * wp);
-  if (kern === null || f === null) {
-    softmaxColumnsJs(src, srcOffset, blocks, rows, width, scale, out, outOffset);
-    return;
-  }
-  copyIn(f, 0, src, srcOffset, blocks * rows, width, wp);
-  kern.forward(0, blocks, rows, wp / (2 * U), wp * 8, rows * wp * 8, scale);
-  copyOut(f, 0, out, outOffset, blocks * rows, width, wp);
+  const f = kern === null ? null : memoryFor(kern, 2 + blocks * rows * wp);
+  if (kern === null || f === null)
+    return softmaxColumnsJs(src, srcOffset, blocks, rows, width, scale, out, outOffset);
+  copyIn(f, 2, src, srcOffset, blocks * rows, width, wp);
+  kern.forward(16, blocks, rows, wp / (2 * U), wp * 8, rows * wp * 8, scale, 0);
+  copyOut(f, 2, out, outOffset, blocks * rows, width, wp);
+  return f[0]! + f[1]! === 0;
 }
 
 /**
@@ -395,7 +408,9 @@ function softmaxColumnsJs(
   scale: number,
   out: Float64Array,
   outOffset: number,
-): void {
+): boolean {
+  let finite = 0;
+  for (let i = 0; i < blocks * rows * width; i++) finite += src[srcOffset + i]! * 0;
   for (let b = 0; b < blocks; b++) {
     for (let c = 0; c < width; c++) {
       const s0 = srcOffset + b * rows * width + c;
@@ -412,6 +427,7 @@ function softmaxColumnsJs(
       for (let r = 0; r < rows; r++) out[o0 + r * width]! *= inv;
     }
   }
+  return finite === 0;
 }
 
 /** {@link softmaxColumnsBackward} as plain loops (no WebAssembly). */

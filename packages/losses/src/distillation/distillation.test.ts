@@ -109,3 +109,21 @@ describe('DIST relation losses', () => {
     );
   });
 });
+
+describe('DIST relation losses: non-finite logits (checked by the softmax)', () => {
+  it('throw InputError naming the first offending argument and value, −∞ included', () => {
+    for (const loss of [interObjectRelationLoss, intraObjectRelationLoss]) {
+      for (const v of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+        const s = randomTensor([2, 3, 7], 1);
+        const t = randomTensor([2, 3, 7], 2);
+        const badT = randomTensor([2, 3, 7], 2);
+        badT.data[40] = v;
+        expect(() => loss(s, badT)).toThrow(`teacherLogits: value 40 is ${v}`);
+        const badS = randomTensor([2, 3, 7], 1);
+        badS.data[3] = v;
+        expect(() => loss(badS, badT)).toThrow(`studentLogits: value 3 is ${v}`);
+        expect(() => loss(badS, t)).toThrow(`studentLogits: value 3 is ${v}`);
+      }
+    }
+  });
+});

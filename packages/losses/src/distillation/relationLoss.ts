@@ -3,8 +3,14 @@
  * 2022) over per-pixel object probabilities (METHODS.md §4): one forward/backward of
  * τ²·mean(1 − Pearson) along either axis of [B, O, P] probabilities p = softmax_O(logits/τ).
  */
-import { InputError, softmaxColumns, softmaxColumnsBackward, type Tensor } from '@slotmatch/core';
-import { expectInput } from '../common/checks.js';
+import {
+  expectShape,
+  InputError,
+  softmaxColumns,
+  softmaxColumnsBackward,
+  type Tensor,
+} from '@slotmatch/core';
+import { expectFiniteData } from '../common/checks.js';
 import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
 
@@ -37,8 +43,8 @@ export function relationLoss(
   axis: 'objects' | 'pixels',
 ): LossResult<'studentLogits' | 'teacherLogits'> {
   const sizes: Record<string, number> = {};
-  expectInput('studentLogits', studentLogits, ['B', 'O', 'P'], sizes);
-  expectInput('teacherLogits', teacherLogits, ['B', 'O', 'P'], sizes);
+  expectShape('studentLogits', studentLogits, ['B', 'O', 'P'], sizes);
+  expectShape('teacherLogits', teacherLogits, ['B', 'O', 'P'], sizes);
   const tau = options.tau ?? 1;
   if (!(tau > 0)) throw new InputError('options.tau', `must be > 0, got ${tau}`);
   const B = sizes.B!;
@@ -69,8 +75,13 @@ export function relationLoss(
   for (let bi = 0; bi < B; bi++) {
     const base = bi * O * P;
     // (1) softmaxes into ps, pt (core's softmaxColumns); the means along the axis.
-    softmaxColumns(xs, base, 1, O, P, scale, ps, 0);
-    softmaxColumns(xt, base, 1, O, P, scale, pt, 0);
+    const finiteS = softmaxColumns(xs, base, 1, O, P, scale, ps, 0);
+    const finiteT = softmaxColumns(xt, base, 1, O, P, scale, pt, 0);
+    if (!finiteS || !finiteT) {
+      // the softmax saw a NaN/±∞: name the argument and value
+      expectFiniteData('studentLogits', xs);
+      expectFiniteData('teacherLogits', xt);
+    }
     if (acrossObjects) {
       meanA.fill(1 / O);
       meanB.fill(1 / O);

@@ -1,4 +1,5 @@
 import {
+  expectShape,
   gemmNT,
   InputError,
   type SinkhornOptions,
@@ -8,7 +9,7 @@ import {
   type Tensor,
   transpose,
 } from '@slotmatch/core';
-import { expectInput } from '../common/checks.js';
+import { expectFiniteData } from '../common/checks.js';
 import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
 import { normalizeRows } from '../common/rows.js';
@@ -39,9 +40,9 @@ export function semanticConsistencyLoss(
   options: SinkhornOptions = {},
 ): LossResult<'studentLogits'> {
   const sizes: Record<string, number> = {};
-  expectInput('studentLogits', studentLogits, ['B', 'T', 'S', 'N'], sizes);
-  expectInput('teacherLogits', teacherLogits, ['B', 'T', 'S', 'N'], sizes);
-  expectInput('teacherTokens', teacherTokens, ['B', 'T', 'N', 'C'], sizes);
+  expectShape('studentLogits', studentLogits, ['B', 'T', 'S', 'N'], sizes);
+  expectShape('teacherLogits', teacherLogits, ['B', 'T', 'S', 'N'], sizes);
+  expectShape('teacherTokens', teacherTokens, ['B', 'T', 'N', 'C'], sizes);
   const B = sizes.B!;
   const T = sizes.T!;
   const S = sizes.S!;
@@ -52,6 +53,17 @@ export function semanticConsistencyLoss(
   const iterations = options.iterations ?? 3;
   if (!(eps > 0)) throw new InputError('options.eps', `must be > 0, got ${eps}`);
   const frames = B * T;
+  const size = frames * S * N;
+  const ps = new Float64Array(size);
+  const pt = new Float64Array(size);
+  const finiteS = softmaxColumns(studentLogits.data, 0, frames, S, N, 1, ps, 0);
+  const finiteT = softmaxColumns(teacherLogits.data, 0, frames, S, N, 1, pt, 0);
+  if (!finiteS || !finiteT) {
+    // the softmax saw a NaN/±∞: name the argument and value
+    expectFiniteData('studentLogits', studentLogits.data);
+    expectFiniteData('teacherLogits', teacherLogits.data);
+  }
+  expectFiniteData('teacherTokens', teacherTokens.data);
   const x = new Float64Array(frames * N * C);
   const norms = new Float64Array(frames * N);
   normalizeRows(teacherTokens.data, frames * N, C, x, norms);
@@ -61,11 +73,6 @@ export function semanticConsistencyLoss(
     for (let c = 0; c < C; c++) s += Math.abs(x[r * C + c]!);
     mu[r] = s;
   }
-  const size = frames * S * N;
-  const ps = new Float64Array(size);
-  const pt = new Float64Array(size);
-  softmaxColumns(studentLogits.data, 0, frames, S, N, 1, ps, 0);
-  softmaxColumns(teacherLogits.data, 0, frames, S, N, 1, pt, 0);
   // log(p^S + 1e-8) once per frame (each frame i meets T − 1 partners j).
   const logPs = new Float64Array(size);
   for (let r = 0; r < size; r++) logPs[r] = Math.log(ps[r]! + 1e-8);

@@ -1,5 +1,5 @@
-import { softmaxColumns, softmaxColumnsBackward, type Tensor } from '@slotmatch/core';
-import { expectInput } from '../common/checks.js';
+import { expectShape, softmaxColumns, softmaxColumnsBackward, type Tensor } from '@slotmatch/core';
+import { expectFiniteData } from '../common/checks.js';
 import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
 import { NORM_EPS } from '../common/rows.js';
@@ -18,7 +18,7 @@ import { NORM_EPS } from '../common/rows.js';
  */
 export function slotDiversityLoss(logits: Tensor): LossResult<'logits'> {
   const sizes: Record<string, number> = {};
-  expectInput('logits', logits, ['B', 'T', 'S', 'N'], sizes);
+  expectShape('logits', logits, ['B', 'T', 'S', 'N'], sizes);
   const B = sizes.B!;
   const T = sizes.T!;
   const S = sizes.S!;
@@ -30,7 +30,8 @@ export function slotDiversityLoss(logits: Tensor): LossResult<'logits'> {
   // p = softmax over slots for every frame (core's softmaxColumns); then one frame at a time: u, Σ u,
   // ∂/∂p into gm; finally the softmax backward of all frames (softmaxColumnsBackward).
   const p = new Float64Array(frames * S * N);
-  softmaxColumns(x, 0, frames, S, N, 1, p, 0);
+  // the softmax also tells whether every logit was finite
+  if (!softmaxColumns(x, 0, frames, S, N, 1, p, 0)) expectFiniteData('logits', x);
   const gm = new Float64Array(frames * S * N);
   const u = new Float64Array(S * N);
   const colA = new Float64Array(N);

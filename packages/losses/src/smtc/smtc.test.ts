@@ -152,3 +152,25 @@ describe('validInstances', () => {
     expect(Array.from(validInstances(logits, sem, ins).data)).toEqual([1, 0, 0, 0]);
   });
 });
+
+describe('SMTC losses: non-finite logits (checked by the softmax) and tokens', () => {
+  it('throw InputError naming the first offending argument and value, −∞ included', () => {
+    for (const v of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      const logits = randomTensor([1, 2, 3, 5], 1);
+      logits.data[29] = v;
+      expect(() => slotDiversityLoss(logits)).toThrow(`logits: value 29 is ${v}`);
+      const s = randomTensor([1, 2, 3, 5], 2);
+      const t = randomTensor([1, 2, 3, 5], 3);
+      const tokens = randomTensor([1, 2, 5, 4], 4);
+      const badT = randomTensor([1, 2, 3, 5], 3);
+      badT.data[7] = v;
+      expect(() => semanticConsistencyLoss(s, badT, tokens)).toThrow(`teacherLogits: value 7 is ${v}`);
+      const badS = randomTensor([1, 2, 3, 5], 2);
+      badS.data[12] = v;
+      expect(() => semanticConsistencyLoss(badS, badT, tokens)).toThrow(`studentLogits: value 12 is ${v}`);
+      const badTokens = randomTensor([1, 2, 5, 4], 4);
+      badTokens.data[39] = v;
+      expect(() => semanticConsistencyLoss(s, t, badTokens)).toThrow(`teacherTokens: value 39 is ${v}`);
+    }
+  });
+});
