@@ -5,6 +5,7 @@
  */
 import {
   expectShape,
+  type FloatArray,
   InputError,
   softmaxColumns,
   softmaxColumnsBackward,
@@ -31,10 +32,10 @@ export const PEARSON_EPS = 1e-8;
  * ∂r/∂a = b_c/d − r·a_c/‖a_c‖² (b_c/1e-8 when floored) — already centred, so centring's backward
  * leaves it unchanged. Across objects the mean of a softmax column is 1/O (the column sums to 1).
  *
- * Per image: (1) both softmaxes (core's vectorised softmaxColumns; the row means for 'pixels'),
- * (2) the centred sums ⟨a_c, b_c⟩, ‖a_c‖², ‖b_c‖² along the axis and from them the coefficients of
- * ∂r/∂p = k_o·b − k_a·a + c_a (and the same for b) per vector, (3) those gradients and the softmax
- * backward of both (softmaxColumnsBackward).
+ * Per image: (1) both softmaxes (core's vectorised softmaxColumns), (2) the centred sums ⟨a_c, b_c⟩,
+ * ‖a_c‖², ‖b_c‖² of each vector and from them r and the coefficients of ∂r/∂p, (3) those gradients and
+ * the softmax backward of both — across objects column by column in one fused sweep
+ * ({@link ObjectsSweep}), across pixels row by row ({@link PixelsSweep}).
  */
 export function relationLoss(
   studentLogits: Tensor,
@@ -51,8 +52,7 @@ export function relationLoss(
   const O = sizes.O!;
   const P = sizes.P!;
   const acrossObjects = axis === 'objects';
-  const vectors = acrossObjects ? P : O; // per image
-  const count = B * vectors;
+  const count = B * (acrossObjects ? P : O); // vectors
   const k = (-tau * tau) / count; // ∂value/∂r
   const scale = 1 / tau;
   const xs = studentLogits.data;
@@ -61,20 +61,11 @@ export function relationLoss(
   const gradT = gradientLike(xt);
   const ps = new Float64Array(O * P);
   const pt = new Float64Array(O * P);
-  const gs = new Float64Array(O * P);
-  const gt = new Float64Array(O * P);
-  // Per vector: means, centred sums, then the gradient coefficients (vector of (o, n): o or n).
-  const meanA = new Float64Array(vectors);
-  const meanB = new Float64Array(vectors);
-  const ab = new Float64Array(vectors);
-  const aa = new Float64Array(vectors);
-  const bb = new Float64Array(vectors);
-  const vo = acrossObjects ? 0 : 1; // vector index = o·vo + n·vn
-  const vn = acrossObjects ? 1 : 0;
+  const sweep = acrossObjects ? new ObjectsSweep() : new PixelsSweep(O, P);
   let total = 0;
   for (let bi = 0; bi < B; bi++) {
     const base = bi * O * P;
-    // (1) softmaxes into ps, pt (core's softmaxColumns); the means along the axis.
+    // (1) softmaxes into ps, pt (core's softmaxColumns)
     const finiteS = softmaxColumns(xs, base, 1, O, P, scale, ps, 0);
     const finiteT = softmaxColumns(xt, base, 1, O, P, scale, pt, 0);
     if (!finiteS || !finiteT) {
@@ -82,94 +73,8 @@ export function relationLoss(
       expectFiniteData('studentLogits', xs);
       expectFiniteData('teacherLogits', xt);
     }
-    if (acrossObjects) {
-      meanA.fill(1 / O);
-      meanB.fill(1 / O);
-    } else {
-      for (let o = 0; o < O; o++) {
-        const row = o * P;
-        let sa = 0;
-        let sb = 0;
-        for (let n = 0; n < P; n++) {
-          sa += ps[row + n]!;
-          sb += pt[row + n]!;
-        }
-        meanA[o] = sa / P;
-        meanB[o] = sb / P;
-      }
-    }
-    // (2) centred sums along the axis, r, and the coefficients:
-    // ∂r/∂a = kO·b − kA·a + (kA·ā − kO·b̄)  with kO = k/d, kA = k·r/‖a_c‖² (0 when floored); b alike.
-    if (acrossObjects) {
-      // per pixel: column accumulators over the O rows
-      ab.fill(0);
-      aa.fill(0);
-      bb.fill(0);
-      const m = 1 / O;
-      for (let o = 0; o < O; o++) {
-        const row = o * P;
-        for (let n = 0; n < P; n++) {
-          const x = ps[row + n]! - m;
-          const y = pt[row + n]! - m;
-          ab[n]! += x * y;
-          aa[n]! += x * x;
-          bb[n]! += y * y;
-        }
-      }
-    } else {
-      // per object: one row
-      for (let o = 0; o < O; o++) {
-        const row = o * P;
-        const mA = meanA[o]!;
-        const mB = meanB[o]!;
-        let sab = 0;
-        let saa = 0;
-        let sbb = 0;
-        for (let n = 0; n < P; n++) {
-          const x = ps[row + n]! - mA;
-          const y = pt[row + n]! - mB;
-          sab += x * y;
-          saa += x * x;
-          sbb += y * y;
-        }
-        ab[o] = sab;
-        aa[o] = saa;
-        bb[o] = sbb;
-      }
-    }
-    for (let v = 0; v < vectors; v++) {
-      const sa = aa[v]!;
-      const sb = bb[v]!;
-      const prod = Math.sqrt(sa) * Math.sqrt(sb);
-      const floored = !(prod > PEARSON_EPS);
-      const d = floored ? PEARSON_EPS : prod;
-      const r = ab[v]! / d;
-      total += 1 - r;
-      const kO = k / d;
-      const kA = floored ? 0 : (k * r) / sa;
-      const kB = floored ? 0 : (k * r) / sb;
-      const mA = meanA[v]!;
-      const mB = meanB[v]!;
-      ab[v] = kO;
-      aa[v] = kA;
-      bb[v] = kB;
-      meanA[v] = kA * mA - kO * mB; // c_a
-      meanB[v] = kB * mB - kO * mA; // c_b
-    }
-    // (3) ∂r/∂p of both, then the softmax backward (core's softmaxColumnsBackward) into the gradients.
-    for (let o = 0; o < O; o++) {
-      const row = o * P;
-      for (let n = 0; n < P; n++) {
-        const v = o * vo + n * vn;
-        const a = ps[row + n]!;
-        const b = pt[row + n]!;
-        const kO = ab[v]!;
-        gs[row + n] = kO * b - aa[v]! * a + meanA[v]!;
-        gt[row + n] = kO * a - bb[v]! * b + meanB[v]!;
-      }
-    }
-    softmaxColumnsBackward(ps, 0, gs, 0, 1, O, P, scale, gradS, base);
-    softmaxColumnsBackward(pt, 0, gt, 0, 1, O, P, scale, gradT, base);
+    // (2), (3) along the axis
+    total += sweep.run(ps, pt, O, P, k, scale, gradS, gradT, base);
   }
   return {
     value: (tau * tau * total) / count,
@@ -178,4 +83,146 @@ export function relationLoss(
       teacherLogits: { data: gradT, dims: [...teacherLogits.dims] },
     },
   };
+}
+
+/**
+ * Pearson's r of (a, b) from its centred sums and the coefficients of ∂(k·r)/∂a = kO·b_c − kA·a_c and
+ * ∂(k·r)/∂b = kO·a_c − kB·b_c (rule of {@link relationLoss}); `out` gets [r, kO, kA, kB].
+ */
+function pearsonCoefficients(ab: number, aa: number, bb: number, k: number, out: Float64Array): void {
+  const prod = Math.sqrt(aa) * Math.sqrt(bb);
+  const floored = !(prod > PEARSON_EPS);
+  const d = floored ? PEARSON_EPS : prod;
+  const r = ab / d;
+  out[0] = r;
+  out[1] = k / d;
+  out[2] = floored ? 0 : (k * r) / aa;
+  out[3] = floored ? 0 : (k * r) / bb;
+}
+
+/**
+ * Across objects, pixel by pixel (one column of O values, `P` apart): centred sums (the mean of a
+ * softmax column is 1/O), r, ∂r/∂p and the softmax backward of both — all while the column is in
+ * cache, written straight into the gradients.
+ */
+class ObjectsSweep {
+  private readonly c = new Float64Array(4);
+  run(
+    ps: Float64Array,
+    pt: Float64Array,
+    O: number,
+    P: number,
+    k: number,
+    scale: number,
+    gradS: FloatArray,
+    gradT: FloatArray,
+    base: number,
+  ): number {
+    const m = 1 / O;
+    const c = this.c;
+    let total = 0;
+    for (let n = 0; n < P; n++) {
+      let ab = 0;
+      let aa = 0;
+      let bb = 0;
+      for (let i = n; i < O * P; i += P) {
+        const x = ps[i]! - m;
+        const y = pt[i]! - m;
+        ab += x * y;
+        aa += x * x;
+        bb += y * y;
+      }
+      pearsonCoefficients(ab, aa, bb, k, c);
+      total += 1 - c[0]!;
+      const kO = c[1]!;
+      const kA = c[2]!;
+      const kB = c[3]!;
+      // Σ_o p·∂r/∂p for the softmax backward, then the gradients
+      let da = 0;
+      let db = 0;
+      for (let i = n; i < O * P; i += P) {
+        const a = ps[i]!;
+        const b = pt[i]!;
+        const x = a - m;
+        const y = b - m;
+        da += a * (kO * y - kA * x);
+        db += b * (kO * x - kB * y);
+      }
+      for (let i = n; i < O * P; i += P) {
+        const a = ps[i]!;
+        const b = pt[i]!;
+        const x = a - m;
+        const y = b - m;
+        gradS[base + i] = scale * a * (kO * y - kA * x - da);
+        gradT[base + i] = scale * b * (kO * x - kB * y - db);
+      }
+    }
+    return total;
+  }
+}
+
+/**
+ * Across pixels, object by object (one row of P values): row means and centred sums, r and the
+ * coefficients per object, then ∂r/∂p = kO·b − kA·a + (kA·ā − kO·b̄) (b alike) of every value and the
+ * softmax backward of both (core's softmaxColumnsBackward).
+ */
+class PixelsSweep {
+  private readonly gs: Float64Array;
+  private readonly gt: Float64Array;
+  private readonly c = new Float64Array(4);
+  constructor(O: number, P: number) {
+    this.gs = new Float64Array(O * P);
+    this.gt = new Float64Array(O * P);
+  }
+  run(
+    ps: Float64Array,
+    pt: Float64Array,
+    O: number,
+    P: number,
+    k: number,
+    scale: number,
+    gradS: FloatArray,
+    gradT: FloatArray,
+    base: number,
+  ): number {
+    const { gs, gt, c } = this;
+    let total = 0;
+    for (let o = 0; o < O; o++) {
+      const row = o * P;
+      let sa = 0;
+      let sb = 0;
+      for (let n = 0; n < P; n++) {
+        sa += ps[row + n]!;
+        sb += pt[row + n]!;
+      }
+      const mA = sa / P;
+      const mB = sb / P;
+      let ab = 0;
+      let aa = 0;
+      let bb = 0;
+      for (let n = 0; n < P; n++) {
+        const x = ps[row + n]! - mA;
+        const y = pt[row + n]! - mB;
+        ab += x * y;
+        aa += x * x;
+        bb += y * y;
+      }
+      pearsonCoefficients(ab, aa, bb, k, c);
+      total += 1 - c[0]!;
+      const kO = c[1]!;
+      const kA = c[2]!;
+      const kB = c[3]!;
+      const cA = kA * mA - kO * mB;
+      const cB = kB * mB - kO * mA;
+      for (let n = 0; n < P; n++) {
+        const a = ps[row + n]!;
+        const b = pt[row + n]!;
+        gs[row + n] = kO * b - kA * a + cA;
+        gt[row + n] = kO * a - kB * b + cB;
+      }
+    }
+    softmaxColumnsBackward(ps, 0, gs, 0, 1, O, P, scale, gradS, base);
+    softmaxColumnsBackward(pt, 0, gt, 0, 1, O, P, scale, gradT, base);
+    return total;
+  }
 }
