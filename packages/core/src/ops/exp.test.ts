@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expBackend, expInPlace, expKernelBytes } from './expWasm.js';
+import { expBackend, expInPlace, expInPlaceSum, expKernelBytes } from './expWasm.js';
 
 describe('expInPlace', () => {
   it('runs on the WebAssembly SIMD kernel here', () => {
@@ -54,5 +54,20 @@ describe('expInPlace', () => {
     const x = Float64Array.from([0.5, -2, 3]);
     expInPlace(x);
     expect(Array.from(x)).toEqual([Math.exp(0.5), Math.exp(-2), Math.exp(3)]);
+  });
+});
+
+describe('expInPlaceSum', () => {
+  it('exponentiates like expInPlace and returns the sum within n·2⁻⁵³ relative, the bound of any order (short, odd, across chunks)', () => {
+    for (const n of [5, 17, 8193, 20001]) {
+      const x = Float64Array.from({ length: n + 2 }, (_, i) => Math.sin(i * 0.37) * 30 - 5);
+      const y = x.slice();
+      const sum = expInPlaceSum(x, 1, n);
+      expInPlace(y, 1, n);
+      expect(x).toEqual(y);
+      let want = 0;
+      for (let i = 1; i <= n; i++) want += y[i]!;
+      expect(Math.abs(sum - want)).toBeLessThanOrEqual(n * 2 ** -53 * want);
+    }
   });
 });

@@ -101,7 +101,10 @@ export function expStages(x: number, n: number, r: number, q: number): number[][
   return stages;
 }
 
-/** The kernel's module bytes: `exp(ptr, count)` replaces `count` f64 values at `ptr` (rounded up to a multiple of 2U). */
+/**
+ * The kernel's module bytes: `exp(ptr, count)` replaces `count` f64 values at `ptr` (rounded up to a
+ * multiple of 2U) and leaves the sums of what it wrote (two lanes) at byte SUM_AT.
+ */
 export function expKernelBytes(): Uint8Array<ArrayBuffer> {
   const load = (offset: number) => [...simd(0x00), 4, ...uleb(offset)];
   const store = (offset: number) => [...simd(0x0b), 4, ...uleb(offset)];
@@ -111,6 +114,7 @@ export function expKernelBytes(): Uint8Array<ArrayBuffer> {
   const Nn = (u: number) => 5 + 4 * u;
   const R = (u: number) => 6 + 4 * u;
   const Q = (u: number) => 7 + 4 * u;
+  const SUM = 4 + 4 * U; // v128: running sum of the results
   const each = (f: (u: number) => number[]): number[] => {
     const out: number[] = [];
     for (let u = 0; u < U; u++) out.push(...f(u));
@@ -139,7 +143,15 @@ export function expKernelBytes(): Uint8Array<ArrayBuffer> {
   ];
   for (let s = 0; s < stages[0]!.length; s++) body.push(...each((u) => stages[u]![s]!));
   body.push(
-    ...each((u) => [...get(2), ...get(Q(u)), ...store(16 * u)]),
+    ...each((u) => [
+      ...get(2),
+      ...get(Q(u)),
+      ...store(16 * u),
+      ...get(SUM),
+      ...get(Q(u)),
+      ...f64x2.add,
+      ...set(SUM),
+    ]),
     ...get(2),
     ...i32(16 * U),
     0x6a,
@@ -148,20 +160,26 @@ export function expKernelBytes(): Uint8Array<ArrayBuffer> {
     0, // br loop
     0x0b,
     0x0b,
+    // Σ of everything written (both lanes) at SUM_AT
+    ...i32(SUM_AT),
+    ...get(SUM),
+    ...store(0),
   );
   return moduleOf(
     'exp',
     2,
     [
       [2, I32],
-      [4 * U, V128],
+      [4 * U + 1, V128],
     ],
-    body,
+    [...f64x2Const(0), ...set(SUM), ...body],
   );
 }
 
 /** Values per kernel call: the module's memory holds one chunk (+ the last block's padding). */
 const CHUNK = 8192;
+/** Byte address where the kernel leaves the two lane sums of the values it wrote (after the chunk). */
+const SUM_AT = (CHUNK + 2 * U) * 8;
 
 interface Kernel {
   readonly view: Float64Array;
@@ -176,10 +194,10 @@ function load(): Kernel | null {
   try {
     const bytes = expKernelBytes();
     if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) {
-      const memory = new WebAssembly.Memory({ initial: Math.ceil(((CHUNK + 2 * U) * 8) / 65536) });
+      const memory = new WebAssembly.Memory({ initial: Math.ceil((SUM_AT + 16) / 65536) });
       const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
       kernel = {
-        view: new Float64Array(memory.buffer, 0, CHUNK + 2 * U),
+        view: new Float64Array(memory.buffer, 0, CHUNK + 2 * U + 2),
         exp: instance.exports.exp as Kernel['exp'],
       };
     }
@@ -212,4 +230,37 @@ export function expInPlace(values: Float64Array, offset = 0, length: number = va
     exp(0, count);
     values.set(view.subarray(0, count), start);
   }
+}
+
+/**
+ * {@link expInPlace} that also returns Σ_i exp(values[offset + i]) — the softmax denominator without a
+ * second pass (the kernel sums what it writes; the padding of the last block is set to −∞, whose exp is
+ * 0). The sum's order differs from a sequential one (lane-wise partial sums), within a few ulp.
+ */
+export function expInPlaceSum(
+  values: Float64Array,
+  offset = 0,
+  length: number = values.length - offset,
+): number {
+  const kern = length >= 16 ? load() : null;
+  if (kern === null) {
+    let sum = 0;
+    for (let i = offset; i < offset + length; i++) {
+      const e = Math.exp(values[i]!);
+      values[i] = e;
+      sum += e;
+    }
+    return sum;
+  }
+  const { view, exp } = kern;
+  let sum = 0;
+  for (let start = offset; start < offset + length; start += CHUNK) {
+    const count = Math.min(CHUNK, offset + length - start);
+    view.set(values.subarray(start, start + count));
+    view.fill(Number.NEGATIVE_INFINITY, count, Math.ceil(count / (2 * U)) * 2 * U);
+    exp(0, count);
+    values.set(view.subarray(0, count), start);
+    sum += view[SUM_AT / 8]! + view[SUM_AT / 8 + 1]!;
+  }
+  return sum;
 }

@@ -1,5 +1,5 @@
 export { add, relu, sigmoid } from './elementwise.js';
-export { expBackend, expInPlace } from './expWasm.js';
+export { expBackend, expInPlace, expInPlaceSum } from './expWasm.js';
 export { gemm, gemmNN, gemmNT, gemmTN, transpose } from './gemm.js';
 export { gemmBackend } from './gemmWasm.js';
 export { layerNorm } from './layerNorm.js';

@@ -1,4 +1,4 @@
-import { expectShape, expInPlace, gemmNN, gemmNT, gemmTN, InputError, type Tensor } from '@slotmatch/core';
+import { expectShape, expInPlaceSum, gemmNN, gemmNT, gemmTN, InputError, type Tensor } from '@slotmatch/core';
 import { expectFiniteUnless } from '../common/checks.js';
 import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
@@ -76,9 +76,7 @@ export function slotContrastLoss(slots: Tensor, options: SlotContrastOptions = {
       }
       // −log softmax = log Σ_i exp(Sim[j, i] − c) − (Sim[j, j] − c) for either shift c (0 or the max)
       total -= sim[row + j]!;
-      expInPlace(sim, row, N);
-      let sum = 0;
-      for (let i = 0; i < N; i++) sum += sim[row + i]!;
+      const sum = expInPlaceSum(sim, row, N);
       total += Math.log(sum);
       rowScale[j] = (scale * invTau) / sum;
     }
