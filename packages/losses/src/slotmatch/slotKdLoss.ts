@@ -234,9 +234,20 @@ function rowNorms(x: FloatArray, count: number, width: number): Float64Array {
   const out = new Float64Array(count);
   for (let r = 0; r < count; r++) {
     const o = r * width;
-    let s = 0;
-    for (let i = 0; i < width; i++) s += x[o + i]! * x[o + i]!;
-    out[r] = Math.max(Math.sqrt(s), NORM_EPS);
+    // four partial sums (independent add chains), then the tail
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let i = 0;
+    for (; i + 3 < width; i += 4) {
+      s0 += x[o + i]! * x[o + i]!;
+      s1 += x[o + i + 1]! * x[o + i + 1]!;
+      s2 += x[o + i + 2]! * x[o + i + 2]!;
+      s3 += x[o + i + 3]! * x[o + i + 3]!;
+    }
+    for (; i < width; i++) s0 += x[o + i]! * x[o + i]!;
+    out[r] = Math.max(Math.sqrt(s0 + s1 + (s2 + s3)), NORM_EPS);
   }
   return out;
 }
