@@ -184,14 +184,24 @@ export function slotKdLoss(teacher: Tensor, student: Tensor, options: SlotKdOpti
     const tp = -inv * it * ip;
     const tt = inv * it * it * ct;
     const pp = inv * ip * ip * cp;
-    for (let i = 0; i < S; i++) {
-      const x = td[to + i]!;
-      const y = p[po + i]!;
-      gTeacher[to + i] = tp * y + tt * x;
-      gp[po + i] = tp * x + pp * y;
+    if (gBias === undefined) {
+      for (let i = 0; i < S; i++) {
+        const x = td[to + i]!;
+        const y = p[po + i]!;
+        gTeacher[to + i] = tp * y + tt * x;
+        gp[po + i] = tp * x + pp * y;
+      }
+    } else {
+      // ∂b = Σ_r ∂p[r], summed while the row is written
+      for (let i = 0; i < S; i++) {
+        const x = td[to + i]!;
+        const y = p[po + i]!;
+        const v = tp * x + pp * y;
+        gTeacher[to + i] = tp * y + tt * x;
+        gp[po + i] = v;
+        gBias[i]! += v;
+      }
     }
-    // ∂b = Σ_r ∂p[r], summed while the row is written
-    if (gBias !== undefined) for (let i = 0; i < S; i++) gBias[i]! += gp[po + i]!;
   }
   if (!hungarian) {
     expectFiniteUnless(total, [
