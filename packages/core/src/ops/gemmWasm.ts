@@ -26,7 +26,7 @@ import type { FloatArray } from '../tensor/Tensor.js';
 import { packKernelBytes, packPanels } from './gemmPack.js';
 import { F64, get, I32, i32, moduleOf, set, simd, uleb, V128 } from './wasmAssembler.js';
 
-/** Rows of A (and of C) per register block of the kernel. */
+/** Rows of A (and of C) per register block of the kernel (the packing kernels make 4-row panels). */
 export const BLOCK_ROWS = 4;
 /** Columns of B (and of C) per register block of the kernel. */
 export const BLOCK_COLS = 4;
@@ -177,7 +177,7 @@ export function gemmBackend(): 'wasm-simd' | 'js' {
  */
 function rawSpan(rows: number, k: number, rowStride: number, colStride: number): number {
   const whole = rows - (rows % 4);
-  if (whole === 0 || BLOCK_ROWS !== 4) return 0;
+  if (whole === 0) return 0;
   if (colStride === 1) return (whole - 1) * rowStride + k;
   if (rowStride === 1) return (k - 1) * colStride + whole;
   return 0;
@@ -278,10 +278,7 @@ export function wasmGemm(
   }
   const f = memoryView(kern);
   packOperand(kern, f, 0, m, k, a, aOffset, aRowStride, aColStride, raw);
-  if (!sharedPanels) {
-    if (BLOCK_COLS === 4) packOperand(kern, f, aLength, n, k, b, bOffset, bRowStride, bColStride, raw);
-    else packPanels(f, aLength, n, k, BLOCK_COLS, b, bOffset, bRowStride, bColStride);
-  }
+  if (!sharedPanels) packOperand(kern, f, aLength, n, k, b, bOffset, bRowStride, bColStride, raw);
   const bBase = sharedPanels ? 0 : aLength;
   const stride = np * 8;
   if (gram) {
