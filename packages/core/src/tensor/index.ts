@@ -1,4 +1,4 @@
-export { type DimSpec, expectFinite, expectShape } from './checks.js';
+export { type DimSpec, expectFinite, expectShape, firstNonFinite } from './checks.js';
 export {
   type FloatArray,
   formatDims,

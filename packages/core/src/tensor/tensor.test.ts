@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors/InputError.js';
-import { expectFinite, expectShape, sizeOf, stridesOf, tensor } from './index.js';
+import { expectFinite, expectShape, firstNonFinite, sizeOf, stridesOf, tensor } from './index.js';
 
 describe('tensor', () => {
   it('sizes and strides are row-major', () => {
@@ -21,5 +21,22 @@ describe('tensor', () => {
   });
   it('names the first non-finite value', () => {
     expect(() => expectFinite('x', new Float64Array([0, Number.NaN]))).toThrow('x: value 1 is NaN');
+    expect(() => expectFinite('y', Float32Array.from([1, 2, Number.NEGATIVE_INFINITY]))).toThrow(
+      'y: value 2 is -Infinity',
+    );
+    expect(() => expectFinite('z', [0, Number.POSITIVE_INFINITY])).toThrow('z: value 1 is Infinity');
+    expect(() => expectFinite('w', Float32Array.from([-3.4e38, 0, 3.4e38]))).not.toThrow();
+  });
+  it('finds the first NaN or ±∞ in every storage type (v − v ≠ 0)', () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      const values = [1, -0, Number.MAX_VALUE, bad, bad];
+      expect(firstNonFinite(Float64Array.from(values))).toBe(3);
+      expect(firstNonFinite(Float32Array.from(values.map((v) => (v === Number.MAX_VALUE ? 3e38 : v))))).toBe(
+        3,
+      );
+      expect(firstNonFinite(values)).toBe(3);
+    }
+    expect(firstNonFinite(new Float32Array(1000))).toBe(-1);
+    expect(firstNonFinite([])).toBe(-1);
   });
 });

@@ -1,40 +1,9 @@
-import { type DimSpec, expectShape, type FloatArray, InputError, type Tensor } from '@slotmatch/core';
-
-/**
- * The index of the first NaN or ±∞ in `data`, or −1: v − v is 0 for every finite v and NaN otherwise.
- * One loop per storage type, so that each stays monomorphic (a loop shared by float32, float64 and
- * plain arrays reads elements through V8's generic path, several times slower on large inputs).
- */
-export function firstNonFinite(data: FloatArray): number {
-  return data instanceof Float32Array ? firstNonFinite32(data) : firstNonFinite64(data);
-}
-
-function firstNonFinite32(data: Float32Array): number {
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
-    if (v - v !== 0) return i;
-  }
-  return -1;
-}
-
-function firstNonFinite64(data: Float64Array): number {
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
-    if (v - v !== 0) return i;
-  }
-  return -1;
-}
-
-/** Throws InputError naming `name` and the first non-finite value (core's `expectFinite` message). */
-export function expectFiniteData(name: string, data: FloatArray): void {
-  const i = firstNonFinite(data);
-  if (i >= 0) throw new InputError(name, `value ${i} is ${data[i]} (expected finite numbers)`);
-}
+import { type DimSpec, expectFinite, expectShape, type Tensor } from '@slotmatch/core';
 
 /** expectShape + the finiteness check in one call: the argument check of every loss. */
 export function expectInput(name: string, t: Tensor, dims: DimSpec, sizes: Record<string, number>): void {
   expectShape(name, t, dims, sizes);
-  expectFiniteData(name, t.data);
+  expectFinite(name, t.data);
 }
 
 /**
@@ -50,5 +19,5 @@ export function expectFiniteUnless(
   inputs: readonly (readonly [string, Tensor | undefined])[],
 ): void {
   if (Number.isFinite(value)) return;
-  for (const [name, t] of inputs) if (t !== undefined) expectFiniteData(name, t.data);
+  for (const [name, t] of inputs) if (t !== undefined) expectFinite(name, t.data);
 }

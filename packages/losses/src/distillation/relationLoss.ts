@@ -4,6 +4,7 @@
  * τ²·mean(1 − Pearson) along either axis of [B, O, P] probabilities p = softmax_O(logits/τ).
  */
 import {
+  expectFinite,
   expectShape,
   type FloatArray,
   InputError,
@@ -11,7 +12,6 @@ import {
   softmaxColumnsBackward,
   type Tensor,
 } from '@slotmatch/core';
-import { expectFiniteData } from '../common/checks.js';
 import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
 
@@ -70,8 +70,8 @@ export function relationLoss(
     const finiteT = softmaxColumns(xt, base, 1, O, P, scale, pt, 0);
     if (!finiteS || !finiteT) {
       // the softmax saw a NaN/±∞: name the argument and value
-      expectFiniteData('studentLogits', xs);
-      expectFiniteData('teacherLogits', xt);
+      expectFinite('studentLogits', xs);
+      expectFinite('teacherLogits', xt);
     }
     // (2), (3) along the axis
     total += sweep.run(ps, pt, O, P, k, scale, gradS, gradT, base);

@@ -1,4 +1,5 @@
 import {
+  expectFinite,
   expectShape,
   gemmNT,
   InputError,
@@ -9,7 +10,6 @@ import {
   type Tensor,
   transpose,
 } from '@slotmatch/core';
-import { expectFiniteData } from '../common/checks.js';
 import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
 import { normalizeRows } from '../common/rows.js';
@@ -60,10 +60,10 @@ export function semanticConsistencyLoss(
   const finiteT = softmaxColumns(teacherLogits.data, 0, frames, S, N, 1, pt, 0);
   if (!finiteS || !finiteT) {
     // the softmax saw a NaN/±∞: name the argument and value
-    expectFiniteData('studentLogits', studentLogits.data);
-    expectFiniteData('teacherLogits', teacherLogits.data);
+    expectFinite('studentLogits', studentLogits.data);
+    expectFinite('teacherLogits', teacherLogits.data);
   }
-  expectFiniteData('teacherTokens', teacherTokens.data);
+  expectFinite('teacherTokens', teacherTokens.data);
   const x = new Float64Array(frames * N * C);
   const norms = new Float64Array(frames * N);
   normalizeRows(teacherTokens.data, frames * N, C, x, norms);

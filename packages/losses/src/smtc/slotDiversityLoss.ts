@@ -1,5 +1,10 @@
-import { expectShape, softmaxColumns, softmaxColumnsBackward, type Tensor } from '@slotmatch/core';
-import { expectFiniteData } from '../common/checks.js';
+import {
+  expectFinite,
+  expectShape,
+  softmaxColumns,
+  softmaxColumnsBackward,
+  type Tensor,
+} from '@slotmatch/core';
 import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
 import { NORM_EPS } from '../common/rows.js';
@@ -31,7 +36,7 @@ export function slotDiversityLoss(logits: Tensor): LossResult<'logits'> {
   // ∂/∂p into gm; finally the softmax backward of all frames (softmaxColumnsBackward).
   const p = new Float64Array(frames * S * N);
   // the softmax also tells whether every logit was finite
-  if (!softmaxColumns(x, 0, frames, S, N, 1, p, 0)) expectFiniteData('logits', x);
+  if (!softmaxColumns(x, 0, frames, S, N, 1, p, 0)) expectFinite('logits', x);
   const gm = new Float64Array(frames * S * N);
   const u = new Float64Array(S * N);
   const colA = new Float64Array(N);
