@@ -103,6 +103,46 @@ describe('cka', () => {
     }
   });
 
+  it('accumulates a centred gradient at offsets on the SIMD-kernel sizes (no centring backward needed)', () => {
+    // 40×12 and 40×9 blocks: every product has m·n·k ≥ 2¹¹, so the gemm kernel path runs.
+    const n = 40;
+    const dx = 12;
+    const dy = 9;
+    const x = values(2 * n * dx, 21);
+    const y = values(2 * n * dy, 22);
+    const work = new CkaWorkspace(n, dx, dy);
+    const gx = new Float64Array(2 * n * dx).fill(0.5);
+    const gy = new Float64Array(2 * n * dy).fill(-0.25);
+    const scale = -0.75;
+    ckaMatrices(x, n * dx, y, n * dy, work, { x: gx, y: gy, xOffset: n * dx, yOffset: n * dy, scale });
+    // The first blocks are untouched; the second ones get 0.5 / −0.25 + scale·∂CKA/∂·.
+    for (let q = 0; q < n * dx; q++) expect(gx[q]).toBe(0.5);
+    for (let q = 0; q < n * dy; q++) expect(gy[q]).toBe(-0.25);
+    const h = 1e-6;
+    for (const [m, g, d, base] of [
+      [x, gx, dx, 0.5],
+      [y, gy, dy, -0.25],
+    ] as const) {
+      let largest = 0;
+      for (let q = n * d; q < 2 * n * d; q++) largest = Math.max(largest, Math.abs(g[q]! - base));
+      // 1ᵀ(∂CKA/∂X) = 0: a constant added to a column leaves CKA unchanged.
+      for (let j = 0; j < d; j++) {
+        let sum = 0;
+        for (let r = 0; r < n; r++) sum += g[n * d + r * d + j]! - base;
+        expect(Math.abs(sum)).toBeLessThan(1e-12 * largest * n);
+      }
+      for (let q = n * d; q < 2 * n * d; q += 7) {
+        const keep = m[q]!;
+        m[q] = keep + h;
+        const up = ckaMatrices(x, n * dx, y, n * dy, work);
+        m[q] = keep - h;
+        const down = ckaMatrices(x, n * dx, y, n * dy, work);
+        m[q] = keep;
+        expect(g[q]! - base).toBeCloseTo((scale * (up - down)) / (2 * h), 7);
+      }
+    }
+  });
+
   it('names the argument at fault', () => {
     expect(() =>
       cka({ data: new Float64Array(6), dims: [3, 2] }, { data: new Float64Array(8), dims: [4, 2] }),

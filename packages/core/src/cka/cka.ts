@@ -11,11 +11,17 @@
  *
  * Gradient (for the distillation loss), with A = X_cᵀX_c, B = Y_cᵀY_c, C = Y_cᵀX_c, n_x = ‖A‖_F,
  * n_y = ‖B‖_F:  ∂CKA/∂X_c = 2·Y_c C / (n_x n_y) − 2·CKA·X_c A / n_x²,
- * ∂CKA/∂Y_c = 2·X_c Cᵀ / (n_x n_y) − 2·CKA·Y_c B / n_y²; centring passes the gradient through a
- * column centring.
+ * ∂CKA/∂Y_c = 2·X_c Cᵀ / (n_x n_y) − 2·CKA·Y_c B / n_y².
+ *
+ * Centring passes a gradient G through as G − 1·(1ᵀG)/n (subtract its column means). Both gradients
+ * above are already centred: each is a sum of terms M·W with M ∈ {X_c, Y_c}, and 1ᵀ(M·W) = (1ᵀM)·W =
+ * 0·W = 0 because every column of a centred matrix sums to 0. So ∂CKA/∂X = ∂CKA/∂X_c and the
+ * products are accumulated straight into the caller's gradient (the column means they would subtract
+ * are rounding noise, ≈ 1e-16 of the gradient's scale; cka.test.ts checks the gradient against
+ * central finite differences of the uncentred inputs and its column sums against 0).
  */
 import { InputError } from '../errors/InputError.js';
-import { gemmNT, transpose } from '../ops/gemm.js';
+import { gemmNN, gemmNT, gemmTN } from '../ops/gemm.js';
 import { expectFinite, expectShape } from '../tensor/checks.js';
 import { type FloatArray, sizeOf, type Tensor } from '../tensor/Tensor.js';
 
@@ -30,19 +36,15 @@ export interface CkaGradients {
 
 /** Reusable scratch memory for {@link ckaMatrices} at one (n, dx, dy); create once per loop. */
 export class CkaWorkspace {
-  /** Centred x [n, dx] and y [n, dy], and their transposes. */
+  /** Centred x [n, dx] and y [n, dy]. */
   readonly xc: Float64Array;
   readonly yc: Float64Array;
-  readonly xt: Float64Array;
-  readonly yt: Float64Array;
-  /** A = X_cᵀX_c [dx, dx], B = Y_cᵀY_c [dy, dy], C = Y_cᵀX_c [dy, dx] and Cᵀ. */
+  /** A = X_cᵀX_c [dx, dx], B = Y_cᵀY_c [dy, dy], C = Y_cᵀX_c [dy, dx]. */
   readonly a: Float64Array;
   readonly b: Float64Array;
   readonly c: Float64Array;
-  readonly ct: Float64Array;
-  /** Gradients before centring: [n, dx] and [n, dy]. */
-  readonly gx: Float64Array;
-  readonly gy: Float64Array;
+  /** Column means of the block being centred (max(dx, dy) values). */
+  readonly mean: Float64Array;
   constructor(
     readonly n: number,
     readonly dx: number,
@@ -50,63 +52,57 @@ export class CkaWorkspace {
   ) {
     this.xc = new Float64Array(n * dx);
     this.yc = new Float64Array(n * dy);
-    this.xt = new Float64Array(dx * n);
-    this.yt = new Float64Array(dy * n);
     this.a = new Float64Array(dx * dx);
     this.b = new Float64Array(dy * dy);
     this.c = new Float64Array(dy * dx);
-    this.ct = new Float64Array(dx * dy);
-    this.gx = new Float64Array(n * dx);
-    this.gy = new Float64Array(n * dy);
+    this.mean = new Float64Array(Math.max(dx, dy));
   }
 }
 
-/** Column-centre a row-major [n, d] block into `out` (and its transpose into `outT`). */
+/** Column-centre a row-major [n, d] block of `m` (from `offset`) into `out` [n, d]; `mean` is scratch. */
 function centre(
   m: FloatArray,
   offset: number,
   n: number,
   d: number,
   out: Float64Array,
-  outT: Float64Array,
+  mean: Float64Array,
 ): void {
-  out.fill(0);
+  mean.fill(0, 0, d);
   for (let r = 0; r < n; r++) {
     const o = offset + r * d;
-    for (let j = 0; j < d; j++) out[j]! += m[o + j]!;
+    for (let j = 0; j < d; j++) mean[j]! += m[o + j]!;
   }
-  const mean = out.slice(0, d);
   for (let j = 0; j < d; j++) mean[j]! /= n;
   for (let r = 0; r < n; r++) {
     const o = offset + r * d;
-    for (let j = 0; j < d; j++) out[r * d + j] = m[o + j]! - mean[j]!;
+    const w = r * d;
+    for (let j = 0; j < d; j++) out[w + j] = m[o + j]! - mean[j]!;
   }
-  transpose(out, 0, n, d, outT, 0);
 }
 
-/** Σ of squares. */
+/** Σ of squares, in four partial sums (independent add chains). */
 function sumSquares(v: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
-  return s;
-}
-
-/** out[offset + r·d + i] += g[r, i] − mean_r g[:, i] (centring's backward). */
-function addCentred(g: Float64Array, n: number, d: number, out: Float64Array, offset: number): void {
-  const mean = new Float64Array(d);
-  for (let r = 0; r < n; r++) for (let i = 0; i < d; i++) mean[i]! += g[r * d + i]!;
-  for (let i = 0; i < d; i++) mean[i]! /= n;
-  for (let r = 0; r < n; r++) {
-    const o = offset + r * d;
-    for (let i = 0; i < d; i++) out[o + i]! += g[r * d + i]! - mean[i]!;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < v.length; i += 4) {
+    s0 += v[i]! * v[i]!;
+    s1 += v[i + 1]! * v[i + 1]!;
+    s2 += v[i + 2]! * v[i + 2]!;
+    s3 += v[i + 3]! * v[i + 3]!;
   }
+  for (; i < v.length; i++) s0 += v[i]! * v[i]!;
+  return s0 + s1 + (s2 + s3);
 }
 
 /**
  * Linear CKA of one pair of row-major matrices x [n, dx] (from `xOffset`) and y [n, dy] (from
  * `yOffset`), in float64; with `grads`, adds `scale·∂CKA/∂x` and `scale·∂CKA/∂y` into them (rule in
- * the file header). Unchecked fast path (core's blocked `gemmNT` for every product); see {@link cka}
- * for the checked tensor version.
+ * the file header). Unchecked fast path (core's blocked `gemmTN` / `gemmNN` / `gemmNT` over the
+ * centred matrices as they are stored, no transposes); see {@link cka} for the checked tensor version.
  */
 export function ckaMatrices(
   x: FloatArray,
@@ -116,12 +112,12 @@ export function ckaMatrices(
   work: CkaWorkspace,
   grads?: CkaGradients,
 ): number {
-  const { n, dx, dy, xc, yc, xt, yt, a, b, c, ct, gx, gy } = work;
-  centre(x, xOffset, n, dx, xc, xt);
-  centre(y, yOffset, n, dy, yc, yt);
-  gemmNT(dx, dx, n, xt, 0, xt, 0, a, 0);
-  gemmNT(dy, dy, n, yt, 0, yt, 0, b, 0);
-  gemmNT(dy, dx, n, yt, 0, xt, 0, c, 0);
+  const { n, dx, dy, xc, yc, a, b, c, mean } = work;
+  centre(x, xOffset, n, dx, xc, mean);
+  centre(y, yOffset, n, dy, yc, mean);
+  gemmTN(dx, dx, n, xc, 0, xc, 0, a, 0); // A = X_cᵀX_c
+  gemmTN(dy, dy, n, yc, 0, yc, 0, b, 0); // B = Y_cᵀY_c
+  gemmTN(dy, dx, n, yc, 0, xc, 0, c, 0); // C = Y_cᵀX_c
   const nx2 = sumSquares(a);
   const ny2 = sumSquares(b);
   const num = sumSquares(c);
@@ -130,15 +126,14 @@ export function ckaMatrices(
   const value = num / (nx * ny);
   if (grads !== undefined) {
     const alpha = (2 / (nx * ny)) * grads.scale;
-    // ∂/∂X_c = α·Y_c·C − β_x·X_c·A   (A symmetric: X_c·A = X_c·Aᵀ)
-    transpose(c, 0, dy, dx, ct, 0);
-    gemmNT(n, dx, dy, yc, 0, ct, 0, gx, 0, alpha);
-    gemmNT(n, dx, dx, xc, 0, a, 0, gx, 0, (-2 * value * grads.scale) / nx2, true);
-    addCentred(gx, n, dx, grads.x, grads.xOffset ?? 0);
-    // ∂/∂Y_c = α·X_c·Cᵀ − β_y·Y_c·B
-    gemmNT(n, dy, dx, xc, 0, c, 0, gy, 0, alpha);
-    gemmNT(n, dy, dy, yc, 0, b, 0, gy, 0, (-2 * value * grads.scale) / ny2, true);
-    addCentred(gy, n, dy, grads.y, grads.yOffset ?? 0);
+    const ox = grads.xOffset ?? 0;
+    const oy = grads.yOffset ?? 0;
+    // ∂/∂X = ∂/∂X_c = α·Y_c·C − β_x·X_c·A, already centred (file header): accumulated in place.
+    gemmNN(n, dx, dy, yc, 0, c, 0, grads.x, ox, alpha, true);
+    gemmNN(n, dx, dx, xc, 0, a, 0, grads.x, ox, (-2 * value * grads.scale) / nx2, true);
+    // ∂/∂Y = ∂/∂Y_c = α·X_c·Cᵀ − β_y·Y_c·B
+    gemmNT(n, dy, dx, xc, 0, c, 0, grads.y, oy, alpha, true);
+    gemmNN(n, dy, dy, yc, 0, b, 0, grads.y, oy, (-2 * value * grads.scale) / ny2, true);
   }
   return value;
 }
