@@ -1,1 +1,7 @@
-export { type SinkhornOptions, sinkhorn, sinkhornPlan } from './sinkhorn.js';
+export {
+  type SinkhornOffsets,
+  type SinkhornOptions,
+  sinkhorn,
+  sinkhornPlan,
+  sinkhornScalings,
+} from './sinkhorn.js';

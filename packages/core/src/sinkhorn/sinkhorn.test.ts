@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors/InputError.js';
-import { sinkhorn } from './index.js';
+import { sinkhorn, sinkhornPlan, sinkhornScalings } from './index.js';
 
 const t = (values: number[], dims: number[]) => ({ data: Float64Array.from(values), dims });
 
@@ -46,6 +46,37 @@ describe('sinkhorn', () => {
         for (let i = 0; i < n; i++) s += plan.data[q * n * m + i * m + j]!;
         expect(s).toBeCloseTo(muT[q * m + j]! / sumT, 12);
       }
+    }
+  });
+
+  it('scales a precomputed kernel, stored as K or as Kᵀ, to the plan of sinkhornPlan', () => {
+    const n = 5;
+    const m = 7;
+    const cost = Array.from({ length: n * m }, (_, q) => 0.3 * Math.abs(Math.sin(q * 2.3)));
+    const muS = Array.from({ length: n }, (_, i) => 1 + (i % 3));
+    const muT = Array.from({ length: m }, (_, j) => 2 + Math.cos(j));
+    const opts = { eps: 0.1, iterations: 4 };
+    const plan = sinkhornPlan(muS, muT, cost, n, m, opts);
+    const kernel = Float64Array.from(cost, (c) => Math.exp(-c / opts.eps));
+    const kernelT = new Float64Array(n * m);
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) kernelT[j * n + i] = kernel[i * m + j]!;
+    for (const [k, transposed] of [
+      [kernel, false],
+      [kernelT, true],
+    ] as const) {
+      // at offsets: the kernel 3 values in, the marginals 2 and 1 values in
+      const stored = new Float64Array(3 + n * m);
+      stored.set(k, 3);
+      const a = new Float64Array(n);
+      const b = new Float64Array(m);
+      sinkhornScalings([0, 0, ...muS], [9, ...muT], stored, n, m, transposed, opts.iterations, a, b, {
+        muS: 2,
+        muT: 1,
+        kernel: 3,
+      });
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < m; j++)
+          expect(a[i]! * kernel[i * m + j]! * b[j]!).toBeCloseTo(plan[i * m + j]!, 14);
     }
   });
 

@@ -25,11 +25,115 @@ export interface SinkhornOptions {
 
 type Numbers = ArrayLike<number>;
 
+/** Offsets into the raw arrays of {@link sinkhornPlan} and {@link sinkhornScalings}. */
+export interface SinkhornOffsets {
+  readonly muS?: number;
+  readonly muT?: number;
+  readonly cost?: number;
+  readonly kernel?: number;
+  readonly out?: number;
+}
+
+/**
+ * out[r] = Σ_c K[r, c]·v[c] for the `rows` × `cols` row-major block K at `k[ko…]`: row dot products in
+ * four partial sums (independent add chains; a single accumulator waits on each add).
+ */
+function rowDots(
+  k: Float64Array,
+  ko: number,
+  rows: number,
+  cols: number,
+  v: Float64Array,
+  out: Float64Array,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const o = ko + r * cols;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let c = 0;
+    for (; c + 3 < cols; c += 4) {
+      s0 += k[o + c]! * v[c]!;
+      s1 += k[o + c + 1]! * v[c + 1]!;
+      s2 += k[o + c + 2]! * v[c + 2]!;
+      s3 += k[o + c + 3]! * v[c + 3]!;
+    }
+    for (; c < cols; c++) s0 += k[o + c]! * v[c]!;
+    out[r] = s0 + s1 + (s2 + s3);
+  }
+}
+
+/**
+ * out[c] = Σ_r v[r]·K[r, c] for the `rows` × `cols` row-major block K at `k[ko…]`: rows added in
+ * turn, each column its own add chain.
+ */
+function columnDots(
+  k: Float64Array,
+  ko: number,
+  rows: number,
+  cols: number,
+  v: Float64Array,
+  out: Float64Array,
+): void {
+  out.fill(0, 0, cols);
+  for (let r = 0; r < rows; r++) {
+    const o = ko + r * cols;
+    const vr = v[r]!;
+    for (let c = 0; c < cols; c++) out[c]! += k[o + c]! * vr;
+  }
+}
+
+/**
+ * The Sinkhorn scalings of a kernel that is already computed (rule in the file header): given
+ * K = exp(−C/ε) [n, m], writes a (n values) and b (m values) with Π = diag(a)·K·diag(b) after
+ * `iterations` updates a = μ_s/(K·b), b = μ_t/(Kᵀ·a) from b = 1 (marginals normalised to sum 1).
+ *
+ * `kernel` holds K row-major [n, m] from `offsets.kernel`, or, with `transposed`, Kᵀ row-major [m, n].
+ * The transposed form lets one exp serve both directions of a frame pair: the kernel of (j, i) is the
+ * transpose of the kernel of (i, j) because their costs are transposes (SMTC's L_sem). Unchecked;
+ * allocates nothing (a and b are the caller's, at least n and m values).
+ */
+export function sinkhornScalings(
+  muS: Numbers,
+  muT: Numbers,
+  kernel: Float64Array,
+  n: number,
+  m: number,
+  transposed: boolean,
+  iterations: number,
+  a: Float64Array,
+  b: Float64Array,
+  offsets: SinkhornOffsets = {},
+): void {
+  const os = offsets.muS ?? 0;
+  const ot = offsets.muT ?? 0;
+  const ok = offsets.kernel ?? 0;
+  let sumS = 0;
+  for (let i = 0; i < n; i++) sumS += muS[os + i]!;
+  let sumT = 0;
+  for (let j = 0; j < m; j++) sumT += muT[ot + j]!;
+  b.fill(1, 0, m);
+  for (let i = 0; i < n; i++) a[i] = muS[os + i]! / sumS;
+  for (let it = 0; it < iterations; it++) {
+    // a = μ_s / (K·b)
+    if (transposed) columnDots(kernel, ok, m, n, b, a);
+    else rowDots(kernel, ok, n, m, b, a);
+    for (let i = 0; i < n; i++) a[i] = muS[os + i]! / sumS / a[i]!;
+    // b = μ_t / (Kᵀ·a)
+    if (transposed) rowDots(kernel, ok, m, n, a, b);
+    else columnDots(kernel, ok, n, m, a, b);
+    for (let j = 0; j < m; j++) b[j] = muT[ot + j]! / sumT / b[j]!;
+  }
+}
+
 /**
  * One transport plan over raw row-major arrays: μ_s (n values from `muSOffset`), μ_t (m values from
  * `muTOffset`), cost (n·m values from `costOffset`) → Π written to `out` (n·m values from `outOffset`,
- * a new Float64Array when omitted). Allocates only two vectors of n and m floats. The rule is in the
- * file header; arguments are not checked (see {@link sinkhorn} for the checked tensor version).
+ * a new Float64Array when omitted): K = exp(−C/ε) into `out` (core's `expInPlace`, once), then
+ * {@link sinkhornScalings} on it and Π = diag(a)·K·diag(b) in place. Allocates only two vectors of n
+ * and m floats. The rule is in the file header; arguments are not checked (see {@link sinkhorn} for
+ * the checked tensor version).
  */
 export function sinkhornPlan(
   muS: Numbers,
@@ -39,39 +143,22 @@ export function sinkhornPlan(
   m: number,
   options: SinkhornOptions = {},
   out: Float64Array = new Float64Array(n * m),
-  offsets: { muS?: number; muT?: number; cost?: number; out?: number } = {},
+  offsets: SinkhornOffsets = {},
 ): Float64Array {
   const eps = options.eps ?? 0.05;
   const iterations = options.iterations ?? 3;
-  const os = offsets.muS ?? 0;
-  const ot = offsets.muT ?? 0;
   const oc = offsets.cost ?? 0;
   const oo = offsets.out ?? 0;
-  let sumS = 0;
-  for (let i = 0; i < n; i++) sumS += muS[os + i]!;
-  let sumT = 0;
-  for (let j = 0; j < m; j++) sumT += muT[ot + j]!;
-  const a = new Float64Array(n);
-  const b = new Float64Array(m).fill(1);
-  for (let i = 0; i < n; i++) a[i] = muS[os + i]! / sumS;
   const inv = -1 / eps;
   for (let q = 0; q < n * m; q++) out[oo + q] = cost[oc + q]! * inv;
   expInPlace(out, oo, n * m); // K = exp(−C/ε), vectorised (ops/expWasm.ts)
-  for (let it = 0; it < iterations; it++) {
-    for (let i = 0; i < n; i++) {
-      const row = oo + i * m;
-      let s = 0;
-      for (let j = 0; j < m; j++) s += out[row + j]! * b[j]!;
-      a[i] = muS[os + i]! / sumS / s;
-    }
-    b.fill(0);
-    for (let i = 0; i < n; i++) {
-      const row = oo + i * m;
-      const ai = a[i]!;
-      for (let j = 0; j < m; j++) b[j]! += out[row + j]! * ai;
-    }
-    for (let j = 0; j < m; j++) b[j] = muT[ot + j]! / sumT / b[j]!;
-  }
+  const a = new Float64Array(n);
+  const b = new Float64Array(m);
+  sinkhornScalings(muS, muT, out, n, m, false, iterations, a, b, {
+    muS: offsets.muS ?? 0,
+    muT: offsets.muT ?? 0,
+    kernel: oo,
+  });
   for (let i = 0; i < n; i++) {
     const row = oo + i * m;
     const ai = a[i]!;

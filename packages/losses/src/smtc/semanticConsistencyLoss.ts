@@ -1,14 +1,15 @@
 import {
   expectFinite,
   expectShape,
+  expInPlace,
+  gemmNN,
   gemmNT,
   InputError,
   type SinkhornOptions,
-  sinkhornPlan,
+  sinkhornScalings,
   softmaxColumns,
   softmaxColumnsBackward,
   type Tensor,
-  transpose,
 } from '@slotmatch/core';
 import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
@@ -22,7 +23,7 @@ import { normalizeRows } from '../common/rows.js';
  * For each video b and ordered frame pair i ≠ j:
  *
  *   x̂ = teacher tokens / max(‖·‖, 1e-12);  μ_i[n] = ‖x̂_{i,n}‖₁;  C[n, m] = 1 − ⟨x̂_{i,n}, x̂_{j,m}⟩
- *   Π = Sinkhorn(μ_i, μ_j, C; ε, iterations)           (core's `sinkhornPlan`; no gradient)
+ *   Π = Sinkhorn(μ_i, μ_j, C; ε, iterations)           (core's `sinkhornScalings`; no gradient)
  *   CE[n, m] = −Σ_s p^T_j[s, m]·log(p^S_i[s, n] + 1e-8),  p = softmax over slots of the logits
  *   value = mean over (b, pair) of Σ_{n,m} Π[n, m]·CE[n, m]
  *
@@ -77,35 +78,48 @@ export function semanticConsistencyLoss(
   const logPs = new Float64Array(size);
   for (let r = 0; r < size; r++) logPs[r] = Math.log(ps[r]! + 1e-8);
   const gLog = new Float64Array(size);
-  const costIJ = new Float64Array(N * N);
-  const costJI = new Float64Array(N * N);
-  const plan = new Float64Array(N * N);
+  const kernel = new Float64Array(N * N);
+  const a = new Float64Array(N);
+  const bScale = new Float64Array(N);
+  const ptb = new Float64Array(S * N);
   const q = new Float64Array(S * N);
   const scale = 1 / (B * T * (T - 1));
-  const opts = { eps, iterations };
   let total = 0;
-  // One transported cross-entropy for the ordered pair (i, j), accumulating ∂/∂log p^S_i.
-  const pair = (b: number, i: number, j: number, cost: Float64Array) => {
+  // One transported cross-entropy for the ordered pair (i, j), accumulating ∂/∂log p^S_i. With
+  // Π = diag(a)·K·diag(b): Q[s, n] = Σ_m p^T_j[s, m]·Π[n, m] = a[n]·Σ_m (p^T_j[s, m]·b[m])·K[n, m], so b
+  // scales the S×N slot masks and a the S×N result instead of building Π (N² values) for each pair.
+  // `transposed`: the kernel is stored as K_jiᵀ = K_ij (the pair (j, i) shares the exp of (i, j)).
+  const pair = (b: number, i: number, j: number, transposed: boolean) => {
     const fi = b * T + i;
     const fj = b * T + j;
-    sinkhornPlan(mu, mu, cost, N, N, opts, plan, { muS: fi * N, muT: fj * N });
-    // Q[s, n] = Σ_m p^T_j[s, m]·Π[n, m]
-    gemmNT(S, N, N, pt, fj * S * N, plan, 0, q, 0);
+    sinkhornScalings(mu, mu, kernel, N, N, transposed, iterations, a, bScale, { muS: fi * N, muT: fj * N });
+    const tj = fj * S * N;
+    for (let s = 0; s < S; s++) for (let m = 0; m < N; m++) ptb[s * N + m] = pt[tj + s * N + m]! * bScale[m]!;
+    // Q'[s, n] = Σ_m ptb[s, m]·K[n, m]  (K stored [n, m]: ptb·Kᵀ; stored transposed: ptb·K_ij)
+    if (transposed) gemmNN(S, N, N, ptb, 0, kernel, 0, q, 0);
+    else gemmNT(S, N, N, ptb, 0, kernel, 0, q, 0);
     const si = fi * S * N;
-    for (let r = 0; r < S * N; r++) {
-      total -= q[r]! * logPs[si + r]!;
-      gLog[si + r]! -= q[r]! * scale;
+    let sum = 0;
+    for (let s = 0; s < S; s++) {
+      const o = s * N;
+      for (let n = 0; n < N; n++) {
+        const qn = q[o + n]! * a[n]!;
+        sum += qn * logPs[si + o + n]!;
+        gLog[si + o + n]! -= qn * scale;
+      }
     }
+    total -= sum;
   };
+  const invEps = 1 / eps;
   for (let b = 0; b < B; b++) {
     for (let i = 0; i < T; i++) {
       for (let j = i + 1; j < T; j++) {
-        // C[n, m] = 1 − ⟨x̂_{i,n}, x̂_{j,m}⟩ for the pair and its transpose for (j, i).
-        costIJ.fill(1);
-        gemmNT(N, N, C, x, (b * T + i) * N * C, x, (b * T + j) * N * C, costIJ, 0, -1, true);
-        transpose(costIJ, 0, N, N, costJI, 0);
-        pair(b, i, j, costIJ);
-        pair(b, j, i, costJI);
+        // K[n, m] = exp(−C[n, m]/ε) with C = 1 − ⟨x̂_{i,n}, x̂_{j,m}⟩: the gemm adds ⟨·,·⟩/ε onto −1/ε.
+        kernel.fill(-invEps);
+        gemmNT(N, N, C, x, (b * T + i) * N * C, x, (b * T + j) * N * C, kernel, 0, invEps, true);
+        expInPlace(kernel);
+        pair(b, i, j, false);
+        pair(b, j, i, true);
       }
     }
   }
