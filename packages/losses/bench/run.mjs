@@ -6,12 +6,15 @@
 // time of the torch reference (python/slotmatch_torch/losses) doing forward + autograd backward on
 // the same shapes, in a /usr/bin/python3 child with torch.set_num_threads(1) (and OMP/MKL/OpenBLAS
 // limited to 1 thread), alternating TS and torch measurements so that load from other processes
-// affects both. Each measurement drops its first (warm-up) call; each side's time is the median of
-// all its calls over the rounds (the minimum is printed too). Prints the ratio of medians TS/torch
+// affects both. Torch runs in two children, one per dtype: float32 (torch's training dtype) and
+// float64 (the precision TS computes in, which the 1e-5 golden tolerance needs — the
+// precision-matched baseline); each round measures TS, torch float32, torch float64 in turn. Each
+// measurement drops its first (warm-up) call; each side's time is the median of all its calls over
+// the rounds (the minimum is printed too). Prints the ratio of medians TS/torch against each dtype
 // (≤ 1 meets the goal "no slower than PyTorch CPU single-threaded").
 //
 //   --only NAME[,NAME]   run a subset     --seconds S   minimum seconds per measurement (default 1)
-//   --torch-dtype float32|float64 (default float32, torch's training dtype; TS always accumulates in float64)
+//   --torch-dtype float32,float64 (default both; one of them for a single baseline)
 //   --no-torch           TypeScript only      --rounds R   interleaved TS/torch rounds per loss (default 2)
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -31,7 +34,10 @@ const { values } = parseArgs({
   },
 });
 const minSeconds = Number(values.seconds ?? 1);
-const torchDtype = values['torch-dtype'] ?? 'float32';
+const torchDtypes = (values['torch-dtype'] ?? 'float32,float64').split(',');
+for (const d of torchDtypes) {
+  if (d !== 'float32' && d !== 'float64') throw new Error(`--torch-dtype: ${d} is not float32 or float64`);
+}
 const rounds = Number(values.rounds ?? 2);
 
 // Shapes. SlotContrast MOVi-C: B = 64 clips, T = 4 frames, K = 11 slots, S = 64, P = 576 patches,
@@ -191,8 +197,7 @@ const median = (xs) => {
 };
 
 /** The torch child: one JSON case per line in, one JSON result per line out; undefined when unavailable. */
-async function startTorch() {
-  if (values['no-torch']) return undefined;
+async function startTorch(torchDtype) {
   const child = spawn('/usr/bin/python3', [join(import.meta.dirname, 'torch_losses.py')], {
     env: {
       ...process.env,
@@ -213,7 +218,7 @@ async function startTorch() {
   const first = await lines.next();
   if (first.done) {
     console.error(
-      `torch reference unavailable (${stderr.trim().split('\n').at(-1) ?? 'no output'}); TypeScript times only`,
+      `torch ${torchDtype} reference unavailable (${stderr.trim().split('\n').at(-1) ?? 'no output'}); TypeScript times only`,
     );
     return undefined;
   }
@@ -229,11 +234,20 @@ async function startTorch() {
   };
 }
 
-const torch = await startTorch();
+// One torch child per dtype (float32 first), started one after the other; failures leave a dtype out.
+const torches = [];
+if (!values['no-torch']) {
+  for (const dtype of torchDtypes) {
+    const t = await startTorch(dtype);
+    if (t !== undefined) torches.push({ dtype, ...t });
+  }
+}
+const tag = (dtype) => (dtype === 'float32' ? 'f32' : 'f64');
 console.log(
   `@slotmatch/losses bench — forward+backward, median of ≥ ${minSeconds} s per side × ${rounds} interleaved rounds; ` +
-    `node ${process.version} (gemm: ${gemmBackend()}, exp: ${expBackend()}); torch ${torch?.version ?? '—'} ${torchDtype}, ` +
-    `1 thread; load average ${loadavg()
+    `node ${process.version} (gemm: ${gemmBackend()}, exp: ${expBackend()}; TS computes in float64); ` +
+    `${torches.length > 0 ? `torch ${torches[0].version} ${torches.map((t) => t.dtype).join(' + ')}, 1 thread` : 'no torch'}; ` +
+    `load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}\n`,
 );
@@ -241,29 +255,30 @@ const rows = [];
 for (const c of cases) {
   const x = inputsOf(c);
   const tsTimes = [];
-  const pyTimes = [];
-  // Alternate TS and torch so that load from other processes hits both alike.
+  const pyTimes = torches.map(() => []);
+  // Alternate TS and each torch so that load from other processes hits all alike.
   for (let r = 0; r < rounds; r++) {
     tsTimes.push(...timeTs(c, x));
-    if (torch !== undefined) pyTimes.push(...(await torch.measure(c)).times);
+    for (let d = 0; d < torches.length; d++) pyTimes[d].push(...(await torches[d].measure(c)).times);
   }
-  const shape = Object.values(c.shapes)[0].join('×');
   const ts = median(tsTimes);
-  const have = pyTimes.length > 0;
-  const py = have ? median(pyTimes) : Number.NaN;
-  rows.push({
-    loss: c.name,
-    shape,
-    'TS ms': ts.toFixed(2),
-    'torch ms': have ? py.toFixed(2) : '—',
-    'TS/torch': have ? (ts / py).toFixed(2) : '—',
-    'TS min': Math.min(...tsTimes).toFixed(2),
-    'torch min': have ? Math.min(...pyTimes).toFixed(2) : '—',
-    reps: `${tsTimes.length}/${pyTimes.length}`,
-  });
+  const row = { loss: c.name, shape: Object.values(c.shapes)[0].join('×'), 'TS ms': ts.toFixed(2) };
+  for (let d = 0; d < torches.length; d++) {
+    const py = median(pyTimes[d]);
+    row[`torch ${tag(torches[d].dtype)} ms`] = py.toFixed(2);
+    row[`TS/${tag(torches[d].dtype)}`] = (ts / py).toFixed(2);
+  }
+  row['TS min'] = Math.min(...tsTimes).toFixed(2);
+  for (let d = 0; d < torches.length; d++) {
+    row[`${tag(torches[d].dtype)} min`] = Math.min(...pyTimes[d]).toFixed(2);
+  }
+  row.reps = [tsTimes.length, ...pyTimes.map((p) => p.length)].join('/');
+  rows.push(row);
 }
-torch?.close();
+for (const t of torches) t.close();
 console.table(rows);
-const met = rows.filter((r) => r['TS/torch'] !== '—' && Number(r['TS/torch']) <= 1).length;
-const compared = rows.filter((r) => r['TS/torch'] !== '—').length;
-console.log(`\nno slower than torch (TS/torch ≤ 1): ${met} of ${compared}`);
+for (const t of torches) {
+  const key = `TS/${tag(t.dtype)}`;
+  const met = rows.filter((r) => Number(r[key]) <= 1).length;
+  console.log(`no slower than torch ${t.dtype} (${key} ≤ 1): ${met} of ${rows.length}`);
+}
