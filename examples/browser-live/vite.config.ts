@@ -1,13 +1,13 @@
 /**
  * Vite configuration of the live page: workspace packages resolve to their TypeScript sources (the
- * `@slotmatch/source` condition, so nothing needs building first), `node:zlib` — imported by the
- * PNG codec of @slotmatch/metrics, which the page never calls — is replaced by a stub, and the dev
- * and preview servers send the cross-origin isolation headers and serve onnxruntime-web's files
- * and the model bundles (server/assets.ts).
+ * `@slotmatch/source` condition, so nothing needs building first; the `browser` condition picks the
+ * browser entry of @slotmatch/metrics, which has no Node built-in), and the dev and preview servers
+ * send the cross-origin isolation headers and serve onnxruntime-web's files and the model bundles
+ * (server/assets.ts).
  */
 import { createReadStream, existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join } from 'node:path';
+import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import { CONTENT_TYPES, ISOLATION_HEADERS, resolveAsset } from './server/assets.js';
@@ -48,10 +48,7 @@ const assets: Plugin = {
 export default defineConfig({
   root: here,
   plugins: [assets],
-  resolve: {
-    conditions: ['@slotmatch/source', ...defaultClientConditions],
-    alias: { 'node:zlib': join(here, 'src', 'zlibUnavailable.ts') },
-  },
+  resolve: { conditions: ['@slotmatch/source', ...defaultClientConditions] },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   server: { headers: ISOLATION_HEADERS },
   preview: { headers: ISOLATION_HEADERS },

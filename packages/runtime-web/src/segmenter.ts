@@ -2,7 +2,8 @@
  * Browser entry points, the same API as @slotmatch/runtime-node: load a bundle (URL with Cache
  * API caching, or bytes) onto onnxruntime-web (WebGPU first, wasm fallback) and stream a video
  * through core's pipeline; frames may be any {@link WebFrame}. `compare` runs a teacher and a
- * student side by side with the DAVIS J and F of @slotmatch/metrics.
+ * student side by side with the DAVIS J and F of @slotmatch/metrics (its `./davis` entry, which
+ * imports no Node built-in, so no bundler needs a stand-in for one).
  */
 import {
   type ComparedFrame,
@@ -15,7 +16,7 @@ import {
   Segmenter,
   type SegmentOptions,
 } from '@slotmatch/core';
-import { boundaryF, regionJ } from '@slotmatch/metrics';
+import { boundaryF, regionJ } from '@slotmatch/metrics/davis';
 import { createWebBackend, type WebBackend, type WebBackendOptions } from './backend/webBackend.js';
 import { type CachedUrlOptions, openWebBundle, type WebBundleLocation } from './bundle/cachedUrlSource.js';
 import { toRgbFrames, type WebFrame } from './frames/toRgbFrame.js';

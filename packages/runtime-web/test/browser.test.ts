@@ -68,10 +68,7 @@ beforeAll(async () => {
     root: join(here, 'page'),
     logLevel: 'error',
     configFile: false,
-    resolve: {
-      conditions: ['@slotmatch/source', ...defaultClientConditions],
-      alias: { 'node:zlib': join(here, 'page', 'zlibUnavailable.ts') },
-    },
+    resolve: { conditions: ['@slotmatch/source', ...defaultClientConditions] },
     build: {
       outDir: pageDir,
       emptyOutDir: true,

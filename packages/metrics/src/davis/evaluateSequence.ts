@@ -1,5 +1,5 @@
 import { InputError } from '@slotmatch/core';
-import type { LabelMap } from '../png/decodePng.js';
+import type { LabelMap } from '../png/labelMap.js';
 import {
   createDavisSequenceEvaluator,
   type DavisProtocol,

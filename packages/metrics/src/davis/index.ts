@@ -1,4 +1,4 @@
-export type { LabelArray, LabelMap } from '../png/decodePng.js';
+export type { LabelArray, LabelMap } from '../png/labelMap.js';
 export { boundaryF, boundaryMap, boundaryRadius, fMeasure } from './boundaryF.js';
 export { indexBoundaries, type LabelledBoundaries, matchBoundaries } from './boundaryMatch.js';
 export { dilateDisk, dilateInto, diskSpans } from './dilateDisk.js';

@@ -1,5 +1,5 @@
 import { InputError } from '@slotmatch/core';
-import type { LabelArray } from '../png/decodePng.js';
+import type { LabelArray } from '../png/labelMap.js';
 
 /**
  * A label map as horizontal runs: row y holds runs `rowStart[y] .. rowStart[y+1] − 1`; run r starts

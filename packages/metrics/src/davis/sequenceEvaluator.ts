@@ -1,5 +1,5 @@
 import { InputError, optimalAssignment } from '@slotmatch/core';
-import type { LabelMap } from '../png/decodePng.js';
+import type { LabelMap } from '../png/labelMap.js';
 import { boundaryRadius, fMeasure } from './boundaryF.js';
 import { indexBoundaries, matchBoundaries } from './boundaryMatch.js';
 import { diskSpans } from './dilateDisk.js';

@@ -1,7 +1,7 @@
 import { InputError, optimalAssignment } from '@slotmatch/core';
 import { forEachSegment, labelRuns } from '../davis/labelRuns.js';
 import type { FrameNames } from '../davis/sequenceEvaluator.js';
-import type { LabelArray } from '../png/decodePng.js';
+import type { LabelArray } from '../png/labelMap.js';
 import { adjustedRandIndex } from './adjustedRandIndex.js';
 
 /** Object-centric metrics of one video, named as in the reference fixtures. NaN where undefined. */

@@ -1,39 +1,9 @@
 import { inflateSync } from 'node:zlib';
 import { InputError } from '@slotmatch/core';
-
-/** Label arrays the metrics accept: one non-negative integer label per pixel, row-major. */
-export type LabelArray = Uint8Array | Uint16Array | Int32Array;
-
-/** A label map: `width × height` labels, row-major. */
-export interface LabelMap {
-  readonly width: number;
-  readonly height: number;
-  readonly data: LabelArray;
-}
-
-/** A decoded label PNG: one label (palette index or grey value) per pixel, row-major. */
-export interface LabelImage extends LabelMap {
-  readonly data: Uint8Array;
-}
+import { crc32 } from './crc32.js';
+import type { LabelImage } from './labelMap.js';
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32 as PNG defines it (ISO 3309 polynomial), over `bytes[start, end)`. */
-export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  let c = 0xffffffff;
-  for (let i = start; i < end; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 /**
  * Decode a label PNG: palette (colour type 3) or grey (colour type 0), bit depth 1, 2, 4 or 8,

@@ -1,3 +1,6 @@
-export { crc32, decodePng, type LabelImage } from './decodePng.js';
-export { encodePalettePng, vocColormap } from './encodePalettePng.js';
+export { crc32 } from './crc32.js';
+export { decodePng } from './decodePng.js';
+export { encodePalettePng } from './encodePalettePng.js';
 export { encodeRgbPng } from './encodeRgbPng.js';
+export type { LabelImage } from './labelMap.js';
+export { vocColormap } from './vocColormap.js';

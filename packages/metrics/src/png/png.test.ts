@@ -2,7 +2,8 @@ import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodePng } from './decodePng.js';
-import { encodePalettePng, pngChunk, vocColormap } from './encodePalettePng.js';
+import { encodePalettePng, pngChunk } from './encodePalettePng.js';
+import { vocColormap } from './vocColormap.js';
 
 /** A minimal PNG writer for test inputs of any colour type / bit depth (filter 0 rows). */
 function pngOf(
