@@ -8,14 +8,16 @@
  * - Simple real features: per 16×16 patch (the stride SMTC propagates at), the mean CIE Lab colour and
  *   the patch position, official settings (context 20, top-k 7, radius 7, τ 0.2).
  *
- * Frames are decoded by @slotmatch/runtime-node (ffmpeg), masks by @slotmatch/metrics.
+ * Frames are decoded by @slotmatch/runtime-node (ffmpeg), masks by @slotmatch/metrics: an end-to-end
+ * test across three packages, so it lives at the repository root rather than in core (the bottom
+ * layer, whose tests depend on nothing above it — test/layering.test.ts checks that).
  */
 import { readFileSync } from 'node:fs';
+import { LabelPropagator, labelsToGrid, masksToLabelMap, type RgbFrame } from '@slotmatch/core';
 import { decodePng, regionJ } from '@slotmatch/metrics';
 import { readImageFolder } from '@slotmatch/runtime-node';
 import { describe, expect, it } from 'vitest';
-import { describeShared, sharedFixture } from '../../../test/fixtures.js';
-import { LabelPropagator, labelsToGrid, masksToLabelMap, type RgbFrame } from '../src/index.js';
+import { describeShared, sharedFixture } from './fixtures.js';
 
 const STRIDE = 16;
 
