@@ -35,17 +35,24 @@ export interface SinkhornOffsets {
 }
 
 /**
- * out[r] = Σ_c K[r, c]·v[c] for the `rows` × `cols` row-major block K at `k[ko…]`: row dot products in
- * four partial sums (independent add chains; a single accumulator waits on each add).
+ * One sweep over the rows of the `rows` × `cols` row-major block K at `k[ko…]`: for each row r,
+ * d = Σ_c K[r, c]·v[c] (four partial sums: independent add chains), w[r] = μ[muOffset + r]/(μSum·d),
+ * and, with `acc`, acc[c] += w[r]·K[r, c] while the row is still in the cache. So one read of K gives
+ * both Sinkhorn products of an iteration (the new scaling of the rows and Kᵀ·w for the next one).
  */
-function rowDots(
+function sweepRows(
   k: Float64Array,
   ko: number,
   rows: number,
   cols: number,
   v: Float64Array,
-  out: Float64Array,
+  mu: Numbers,
+  muOffset: number,
+  muSum: number,
+  w: Float64Array,
+  acc: Float64Array | null,
 ): void {
+  if (acc !== null) acc.fill(0, 0, cols);
   for (let r = 0; r < rows; r++) {
     const o = ko + r * cols;
     let s0 = 0;
@@ -60,28 +67,22 @@ function rowDots(
       s3 += k[o + c + 3]! * v[c + 3]!;
     }
     for (; c < cols; c++) s0 += k[o + c]! * v[c]!;
-    out[r] = s0 + s1 + (s2 + s3);
+    const wr = mu[muOffset + r]! / muSum / (s0 + s1 + (s2 + s3));
+    w[r] = wr;
+    if (acc !== null) for (let c = 0; c < cols; c++) acc[c]! += k[o + c]! * wr;
   }
 }
 
-/**
- * out[c] = Σ_r v[r]·K[r, c] for the `rows` × `cols` row-major block K at `k[ko…]`: rows added in
- * turn, each column its own add chain.
- */
-function columnDots(
-  k: Float64Array,
-  ko: number,
-  rows: number,
-  cols: number,
-  v: Float64Array,
-  out: Float64Array,
+/** w[c] = μ[muOffset + c]/(μSum·acc[c]) for c < count. */
+function divideInto(
+  w: Float64Array,
+  mu: Numbers,
+  muOffset: number,
+  muSum: number,
+  acc: Float64Array,
+  count: number,
 ): void {
-  out.fill(0, 0, cols);
-  for (let r = 0; r < rows; r++) {
-    const o = ko + r * cols;
-    const vr = v[r]!;
-    for (let c = 0; c < cols; c++) out[c]! += k[o + c]! * vr;
-  }
+  for (let c = 0; c < count; c++) w[c] = mu[muOffset + c]! / muSum / acc[c]!;
 }
 
 /**
@@ -91,8 +92,10 @@ function columnDots(
  *
  * `kernel` holds K row-major [n, m] from `offsets.kernel`, or, with `transposed`, Kᵀ row-major [m, n].
  * The transposed form lets one exp serve both directions of a frame pair: the kernel of (j, i) is the
- * transpose of the kernel of (i, j) because their costs are transposes (SMTC's L_sem). Unchecked;
- * allocates nothing (a and b are the caller's, at least n and m values).
+ * transpose of the kernel of (i, j) because their costs are transposes (SMTC's L_sem). Each iteration
+ * reads the kernel once: a row's dot product gives its scaling, which the same sweep adds into the
+ * other side's product (the transposed form needs one more sweep, for the first a). Unchecked;
+ * allocates one vector of max(n, m) values (a and b are the caller's, at least n and m values).
  */
 export function sinkhornScalings(
   muS: Numbers,
@@ -115,15 +118,28 @@ export function sinkhornScalings(
   for (let j = 0; j < m; j++) sumT += muT[ot + j]!;
   b.fill(1, 0, m);
   for (let i = 0; i < n; i++) a[i] = muS[os + i]! / sumS;
+  if (iterations <= 0) return;
+  const acc = new Float64Array(Math.max(n, m));
+  if (!transposed) {
+    // Rows of K are the a side: a_i = μ_s,i/(K[i,:]·b), acc = Kᵀa, then b = μ_t/acc.
+    for (let it = 0; it < iterations; it++) {
+      sweepRows(kernel, ok, n, m, b, muS, os, sumS, a, acc);
+      divideInto(b, muT, ot, sumT, acc, m);
+    }
+    return;
+  }
+  // Rows of Kᵀ are the b side. First a = μ_s/(K·1) from the column sums of Kᵀ; then per iteration
+  // b_j = μ_t,j/(Kᵀ[j,:]·a) and, except in the last, acc = K·b for the next a.
+  acc.fill(0, 0, n);
+  for (let j = 0; j < m; j++) {
+    const o = ok + j * n;
+    for (let i = 0; i < n; i++) acc[i]! += kernel[o + i]!;
+  }
+  divideInto(a, muS, os, sumS, acc, n);
   for (let it = 0; it < iterations; it++) {
-    // a = μ_s / (K·b)
-    if (transposed) columnDots(kernel, ok, m, n, b, a);
-    else rowDots(kernel, ok, n, m, b, a);
-    for (let i = 0; i < n; i++) a[i] = muS[os + i]! / sumS / a[i]!;
-    // b = μ_t / (Kᵀ·a)
-    if (transposed) rowDots(kernel, ok, m, n, a, b);
-    else columnDots(kernel, ok, n, m, a, b);
-    for (let j = 0; j < m; j++) b[j] = muT[ot + j]! / sumT / b[j]!;
+    const last = it === iterations - 1;
+    sweepRows(kernel, ok, m, n, a, muT, ot, sumT, b, last ? null : acc);
+    if (!last) divideInto(a, muS, os, sumS, acc, n);
   }
 }
 
