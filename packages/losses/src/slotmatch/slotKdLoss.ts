@@ -100,9 +100,10 @@ export function slotKdLoss(teacher: Tensor, student: Tensor, options: SlotKdOpti
     const proj = new Float64Array(M * S);
     const bias = projection.bias?.data;
     if (bias !== undefined) {
-      // every row starts as b; the gemm accumulates s·Wᵀ onto it
+      // every row starts as b (copied in doubling spans: log₂M copies); the gemm accumulates s·Wᵀ onto it
       proj.set(bias);
-      for (let r = 1; r < M; r++) proj.copyWithin(r * S, 0, S);
+      for (let filled = S; filled < M * S; filled *= 2)
+        proj.copyWithin(filled, 0, Math.min(filled, M * S - filled));
     }
     gemmNT(M, S, Sp, sd, 0, projection.weight.data, 0, proj, 0, 1, bias !== undefined);
     p = proj;

@@ -2,6 +2,7 @@ import {
   expectFinite,
   expectShape,
   expInPlace,
+  firstNonFinite,
   gemmNN,
   gemmNT,
   InputError,
@@ -64,10 +65,12 @@ export function semanticConsistencyLoss(
     expectFinite('studentLogits', studentLogits.data);
     expectFinite('teacherLogits', teacherLogits.data);
   }
-  expectFinite('teacherTokens', teacherTokens.data);
   const x = new Float64Array(frames * N * C);
   const norms = new Float64Array(frames * N);
   normalizeRows(teacherTokens.data, frames * N, C, x, norms);
+  // A NaN/±∞ token value makes its row norm non-finite (as does overflow of a finite row): only then
+  // are the tokens scanned, to name the first bad value.
+  if (firstNonFinite(norms) >= 0) expectFinite('teacherTokens', teacherTokens.data);
   const mu = new Float64Array(frames * N);
   for (let r = 0; r < frames * N; r++) {
     let s = 0;
