@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors/InputError.js';
 import { sinkhorn, sinkhornPlan, sinkhornScalings } from './index.js';
+import { sinkhornSweep } from './sinkhornSweepWasm.js';
 
 const t = (values: number[], dims: number[]) => ({ data: Float64Array.from(values), dims });
 
@@ -77,6 +78,49 @@ describe('sinkhorn', () => {
       for (let i = 0; i < n; i++)
         for (let j = 0; j < m; j++)
           expect(a[i]! * kernel[i * m + j]! * b[j]!).toBeCloseTo(plan[i * m + j]!, 14);
+    }
+  });
+
+  it('gives the naive iteration scalings on the SIMD sweep sizes (odd widths, K and Kᵀ)', () => {
+    expect(sinkhornSweep(new Float64Array(6), 0, 2, 3)).not.toBeNull(); // node 20 has WebAssembly SIMD
+    for (const [n, m] of [
+      [40, 37],
+      [33, 64],
+    ] as const) {
+      const kernel = Float64Array.from({ length: n * m }, (_, q) =>
+        Math.exp(-4 * Math.abs(Math.sin(q * 0.7))),
+      );
+      const kernelT = new Float64Array(n * m);
+      for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) kernelT[j * n + i] = kernel[i * m + j]!;
+      const muS = Array.from({ length: n }, (_, i) => 1 + (i % 5));
+      const muT = Array.from({ length: m }, (_, j) => 1.5 + Math.sin(j));
+      const sumS = muS.reduce((x, y) => x + y);
+      const sumT = muT.reduce((x, y) => x + y);
+      // the rule, one value at a time
+      const ra = muS.map((v) => v / sumS);
+      const rb = new Array<number>(m).fill(1);
+      for (let it = 0; it < 3; it++) {
+        for (let i = 0; i < n; i++) {
+          let d = 0;
+          for (let j = 0; j < m; j++) d += kernel[i * m + j]! * rb[j]!;
+          ra[i] = muS[i]! / sumS / d;
+        }
+        for (let j = 0; j < m; j++) {
+          let d = 0;
+          for (let i = 0; i < n; i++) d += kernel[i * m + j]! * ra[i]!;
+          rb[j] = muT[j]! / sumT / d;
+        }
+      }
+      for (const [k, transposed] of [
+        [kernel, false],
+        [kernelT, true],
+      ] as const) {
+        const a = new Float64Array(n);
+        const b = new Float64Array(m);
+        sinkhornScalings(muS, muT, k, n, m, transposed, 3, a, b);
+        for (let i = 0; i < n; i++) expect(Math.abs(a[i]! / ra[i]! - 1)).toBeLessThan(1e-13);
+        for (let j = 0; j < m; j++) expect(Math.abs(b[j]! / rb[j]! - 1)).toBeLessThan(1e-13);
+      }
     }
   });
 

@@ -14,6 +14,7 @@ import { InputError } from '../errors/InputError.js';
 import { expInPlace } from '../ops/expWasm.js';
 import { expectFinite, expectShape } from '../tensor/checks.js';
 import { type FloatArray, sizeOf, type Tensor } from '../tensor/Tensor.js';
+import { sinkhornSweep } from './sinkhornSweepWasm.js';
 
 /** Options of {@link sinkhorn} and {@link sinkhornPlan}. */
 export interface SinkhornOptions {
@@ -94,8 +95,10 @@ function divideInto(
  * The transposed form lets one exp serve both directions of a frame pair: the kernel of (j, i) is the
  * transpose of the kernel of (i, j) because their costs are transposes (SMTC's L_sem). Each iteration
  * reads the kernel once: a row's dot product gives its scaling, which the same sweep adds into the
- * other side's product (the transposed form needs one more sweep, for the first a). Unchecked;
- * allocates one vector of max(n, m) values (a and b are the caller's, at least n and m values).
+ * other side's product (the transposed form needs one more sweep, for the first a). From n·m ≥ 1024
+ * the sweeps run on a WebAssembly SIMD kernel over a copy of the block (sinkhornSweepWasm.ts), below
+ * and without SIMD as JavaScript loops; both agree to rounding. Unchecked; allocates one vector of at
+ * most max(n, m) values (a and b are the caller's, at least n and m values).
  */
 export function sinkhornScalings(
   muS: Numbers,
@@ -119,6 +122,11 @@ export function sinkhornScalings(
   b.fill(1, 0, m);
   for (let i = 0; i < n; i++) a[i] = muS[os + i]! / sumS;
   if (iterations <= 0) return;
+  if (
+    n * m >= SWEEP_KERNEL_MIN &&
+    scaleOnKernel(muS, muT, kernel, n, m, transposed, iterations, a, b, os, ot, ok, sumS, sumT)
+  )
+    return;
   const acc = new Float64Array(Math.max(n, m));
   if (!transposed) {
     // Rows of K are the a side: a_i = μ_s,i/(K[i,:]·b), acc = Kᵀa, then b = μ_t/acc.
@@ -141,6 +149,62 @@ export function sinkhornScalings(
     sweepRows(kernel, ok, m, n, a, muT, ot, sumT, b, last ? null : acc);
     if (!last) divideInto(a, muS, os, sumS, acc, n);
   }
+}
+
+/** Kernel sizes n·m from which the sweeps run on the SIMD kernel (below: the JavaScript loops, no copy). */
+const SWEEP_KERNEL_MIN = 1024;
+
+/**
+ * {@link sinkhornScalings}' iterations on the SIMD sweep kernel (sinkhornSweepWasm.ts; same updates,
+ * the block copied into the kernel's memory once); false where WebAssembly SIMD is unavailable.
+ */
+function scaleOnKernel(
+  muS: Numbers,
+  muT: Numbers,
+  kernel: Float64Array,
+  n: number,
+  m: number,
+  transposed: boolean,
+  iterations: number,
+  a: Float64Array,
+  b: Float64Array,
+  os: number,
+  ot: number,
+  ok: number,
+  sumS: number,
+  sumT: number,
+): boolean {
+  const sweep = transposed ? sinkhornSweep(kernel, ok, m, n) : sinkhornSweep(kernel, ok, n, m);
+  if (sweep === null) return false;
+  const { v, t, w, acc } = sweep;
+  if (!transposed) {
+    // rows = the a side: w = a, v = b
+    for (let i = 0; i < n; i++) t[i] = muS[os + i]! / sumS;
+    v.fill(1);
+    for (let it = 0; it < iterations; it++) {
+      sweep.run(true);
+      divideInto(v, muT, ot, sumT, acc, m);
+    }
+    a.set(w);
+    b.set(v);
+    return true;
+  }
+  // rows = the b side: w = b, v = a; the first a from the column sums of Kᵀ (K·1)
+  const colSums = new Float64Array(n);
+  for (let j = 0; j < m; j++) {
+    const o = ok + j * n;
+    for (let i = 0; i < n; i++) colSums[i]! += kernel[o + i]!;
+  }
+  divideInto(v, muS, os, sumS, colSums, n);
+  for (let j = 0; j < m; j++) t[j] = muT[ot + j]! / sumT;
+  for (let it = 0; it < iterations; it++) {
+    const last = it === iterations - 1;
+    sweep.run(!last);
+    if (!last) divideInto(v, muS, os, sumS, acc, n);
+  }
+  a.set(v);
+  b.set(w);
+  return true;
 }
 
 /**
