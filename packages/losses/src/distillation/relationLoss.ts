@@ -189,14 +189,24 @@ class PixelsSweep {
     let total = 0;
     for (let o = 0; o < O; o++) {
       const row = o * P;
+      // two partial sums each (four independent add chains), then the tail
       let sa = 0;
       let sb = 0;
-      for (let n = 0; n < P; n++) {
+      let sa1 = 0;
+      let sb1 = 0;
+      let n = 0;
+      for (; n + 1 < P; n += 2) {
+        sa += ps[row + n]!;
+        sb += pt[row + n]!;
+        sa1 += ps[row + n + 1]!;
+        sb1 += pt[row + n + 1]!;
+      }
+      if (n < P) {
         sa += ps[row + n]!;
         sb += pt[row + n]!;
       }
-      const mA = sa / P;
-      const mB = sb / P;
+      const mA = (sa + sa1) / P;
+      const mB = (sb + sb1) / P;
       let ab = 0;
       let aa = 0;
       let bb = 0;

@@ -49,12 +49,18 @@ export function slotDiversityLoss(logits: Tensor): LossResult<'logits'> {
     for (let s = 0; s < S; s++) {
       const o = base + s * N;
       const w = s * N;
+      // two partial sums (independent add chains), then the tail
       let sq = 0;
-      for (let n = 0; n < N; n++) {
+      let sq1 = 0;
+      let n = 0;
+      for (; n + 1 < N; n += 2) {
         const m = p[o + n]! + 1e-8;
+        const m1 = p[o + n + 1]! + 1e-8;
         sq += m * m;
+        sq1 += m1 * m1;
       }
-      const norm = Math.max(Math.sqrt(sq), NORM_EPS);
+      if (n < N) sq += (p[o + n]! + 1e-8) ** 2;
+      const norm = Math.max(Math.sqrt(sq + sq1), NORM_EPS);
       const inv = 1 / norm;
       // Σ_{s≠s'} ⟨u_s, u_s'⟩ = ‖Σ u‖² − Σ ‖u_s‖²
       let diag = 0;
@@ -76,10 +82,20 @@ export function slotDiversityLoss(logits: Tensor): LossResult<'logits'> {
       const w = s * N;
       const norm = norms[s]!;
       const inv = 1 / norm;
+      const c2 = 2 * c;
       let dot = 0;
-      if (norm !== NORM_EPS) for (let n = 0; n < N; n++) dot += u[w + n]! * 2 * c * (colA[n]! - u[w + n]!);
+      if (norm !== NORM_EPS) {
+        let dot1 = 0;
+        let n = 0;
+        for (; n + 1 < N; n += 2) {
+          dot += u[w + n]! * (colA[n]! - u[w + n]!);
+          dot1 += u[w + n + 1]! * (colA[n + 1]! - u[w + n + 1]!);
+        }
+        if (n < N) dot += u[w + n]! * (colA[n]! - u[w + n]!);
+        dot = c2 * (dot + dot1);
+      }
       for (let n = 0; n < N; n++) {
-        const g = 2 * c * (colA[n]! - u[w + n]!);
+        const g = c2 * (colA[n]! - u[w + n]!);
         gm[o + n] = (g - u[w + n]! * dot) * inv;
       }
     }
