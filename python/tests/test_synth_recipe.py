@@ -273,3 +273,15 @@ def test_pretrain_with_the_flow_target_gives_the_head_two_motion_channels(square
     records = [json.loads(line) for line in open(tmp_path / "f" / "log.jsonl")]
     losses = [r["loss"] for r in records if r["type"] == "train"]
     assert len(losses) == 2 and all(math.isfinite(v) for v in losses)
+
+
+def test_gaussian_blur_keeps_flat_images_and_averages_stripes_to_their_mean():
+    from slotmatch_torch.recipes.pretrain import gaussian_blur
+
+    flat = torch.full((1, 3, 12, 12), 0.3)
+    assert torch.allclose(gaussian_blur(flat, 1.5), flat)
+    stripes = torch.zeros(1, 3, 16, 16)
+    stripes[..., ::2] = 1.0  # period 2 px
+    blurred = gaussian_blur(stripes, 1.5)
+    assert torch.allclose(blurred[..., 4:-4, 4:-4], torch.full_like(blurred[..., 4:-4, 4:-4], 0.5), atol=1e-2)
+    assert gaussian_blur(stripes, 0.0) is stripes

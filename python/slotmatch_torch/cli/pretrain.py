@@ -35,6 +35,8 @@ def main(argv) -> int:
     p.add_argument("--flow-weight", type=float, default=d.flow_weight,
                    help="weight of the block-matching flow target: each slot also predicts one motion, blended by "
                    f"its mask (default {d.flow_weight} = off)")
+    p.add_argument("--colour-blur", type=float, default=d.colour_blur,
+                   help=f"σ in pixels of a Gaussian blur of the colour target (default {d.colour_blur} = none)")
     p.add_argument("--gap", type=int, default=d.gap, help=f"frames between the two of a pair (default {d.gap})")
     p.add_argument("--contrast-weight", type=float, default=d.contrast_weight,
                    help="α of L_slot-contrast on the slots of each pair (SlotMatch's α; default "
@@ -76,6 +78,7 @@ def main(argv) -> int:
                                 warmup_steps=args.warmup_steps, min_lr_ratio=args.min_lr_ratio, seed=args.seed,
                                 contrast_weight=args.contrast_weight, colour_weight=args.colour_weight,
                                 motion_both_ways=args.motion_both_ways, flow_weight=args.flow_weight,
+                                colour_blur=args.colour_blur,
                                 kd_weight=args.kd_weight if args.teacher else 0.0,
                                 teacher=os.path.abspath(args.teacher) if args.teacher else None, motion_weight=args.motion_weight,
                                 gap=args.gap)

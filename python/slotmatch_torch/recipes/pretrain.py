@@ -74,6 +74,10 @@ class PretrainConfig:
     #: weight of the block-matching flow target (recipes/block_flow.py): the colour head also outputs one motion
     #: (u, v) per slot, blended by the same masks, against the flow of each frame of the pair (0 = off)
     flow_weight: float = 0.0
+    #: σ (pixels of the model input) of the Gaussian blur applied to the colour target (0 = the frames themselves):
+    #: stripes and checks average out to the mean colour of their object, so one colour per object explains the
+    #: target and the textures stop paying for extra slots
+    colour_blur: float = 0.0
     #: search radius R of the block matching, in pixels of the model input
     flow_radius: int = 4
     seed: int = 0
@@ -124,6 +128,20 @@ def shifted_blend(frames: torch.Tensor, shifts: torch.Tensor, masks: torch.Tenso
     source = frames[:, None].expand(-1, k, -1, -1, -1).reshape(n * k, 3, h, w)
     warped = F.grid_sample(source, grid, padding_mode="border", align_corners=False).reshape(n, k, 3, h, w)
     return (masks[:, :, None] * warped).sum(1)
+
+
+def gaussian_blur(frames: torch.Tensor, sigma: float) -> torch.Tensor:
+    """Separable Gaussian blur of [N, C, H, W] (kernel radius ⌈3σ⌉, replicate padding); σ ≤ 0 returns the input."""
+    if sigma <= 0:
+        return frames
+    radius = max(1, math.ceil(3 * sigma))
+    x = torch.arange(-radius, radius + 1, dtype=frames.dtype)
+    kernel = torch.exp(-0.5 * (x / sigma) ** 2)
+    kernel = kernel / kernel.sum()
+    c = frames.shape[1]
+    out = F.pad(frames, (radius, radius, radius, radius), mode="replicate")
+    out = F.conv2d(out, kernel.view(1, 1, 1, -1).expand(c, 1, 1, -1).contiguous(), groups=c)
+    return F.conv2d(out, kernel.view(1, 1, -1, 1).expand(c, 1, -1, 1).contiguous(), groups=c)
 
 
 def bo_qsa_slots(corrector: nn.Module, init: torch.Tensor, tokens: torch.Tensor, iterations: int) -> Dict[str, torch.Tensor]:
@@ -333,7 +351,8 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
             motion = F.mse_loss(shifted_blend(first, shifts, masks1), second)
             if recipe.motion_both_ways:
                 motion = 0.5 * (motion + F.mse_loss(shifted_blend(second, -shifts, masks0), first))
-            colour = 0.5 * (F.mse_loss(rec0[:, :3], first) + F.mse_loss(rec1[:, :3], second))
+            colour = 0.5 * (F.mse_loss(rec0[:, :3], gaussian_blur(first, recipe.colour_blur))
+                            + F.mse_loss(rec1[:, :3], gaussian_blur(second, recipe.colour_blur)))
             loss = recipe.colour_weight * colour + recipe.motion_weight * motion
             if recipe.flow_weight > 0:
                 # motion of each frame's content, forward in time, in units of the search radius
