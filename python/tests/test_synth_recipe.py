@@ -285,3 +285,10 @@ def test_gaussian_blur_keeps_flat_images_and_averages_stripes_to_their_mean():
     blurred = gaussian_blur(stripes, 1.5)
     assert torch.allclose(blurred[..., 4:-4, 4:-4], torch.full_like(blurred[..., 4:-4, 4:-4], 0.5), atol=1e-2)
     assert gaussian_blur(stripes, 0.0) is stripes
+
+
+def test_pretrain_with_the_flow_target_alone_still_trains_on_pairs(squares, tmp_path):
+    recipe = PretrainConfig(max_steps=1, batch_frames=4, warmup_steps=1, motion_weight=0.0, flow_weight=1.0,
+                            flow_radius=2)
+    out = run_pretrain(squares, str(tmp_path / "flow-only"), small(), recipe, quiet=True)
+    assert out["step"] == 1

@@ -29,7 +29,7 @@ from ..data import ClipDataset
 from ..models import build_model
 from ..train.checkpoint import FORMAT, VERSION, rng_state, save_atomic
 from ..train.evaluate import evaluate_folder
-from .pretrain import STAGE1_PREFIXES
+from .pretrain import load_stage1_weights
 
 
 def identity_predictor(model: nn.Module) -> None:
@@ -60,15 +60,7 @@ def fit_decoder(stage1: str, data: str, out: str, model_config, steps: int = 300
     torch.manual_seed(seed)
     model = build_model(model_config)
     stored = torch.load(stage1, map_location="cpu")["state_dict"]
-    own = model.state_dict()
-    loaded = 0
-    with torch.no_grad():
-        for key, value in own.items():
-            if key.startswith(STAGE1_PREFIXES):
-                if key not in stored or tuple(stored[key].shape) != tuple(value.shape):
-                    raise ValueError(f"{stage1}: no weight {key} of shape {list(value.shape)}")
-                value.copy_(stored[key])
-                loaded += 1
+    loaded = load_stage1_weights(model, stored, stage1)
     identity_predictor(model)
     model.requires_grad_(False)
     decoder = model.decoder.module

@@ -196,6 +196,20 @@ def evaluate_attention(model, head, root: str, iterations: int, max_videos=None,
     return {key: (sum(v) / len(v) if v else float("nan")) for key, v in scores.items()}
 
 
+def load_stage1_weights(model: nn.Module, stored: Dict[str, torch.Tensor], source: str) -> int:
+    """Copy the stage-1 weights (keys under STAGE1_PREFIXES) of a stored state_dict into ``model`` and return how
+    many; a missing or mis-shaped weight raises ValueError naming ``source`` and the key."""
+    loaded = 0
+    with torch.no_grad():
+        for key, value in model.state_dict().items():
+            if key.startswith(STAGE1_PREFIXES):
+                if key not in stored or tuple(stored[key].shape) != tuple(value.shape):
+                    raise ValueError(f"{source}: no weight {key} of shape {list(value.shape)}")
+                value.copy_(stored[key])
+                loaded += 1
+    return loaded
+
+
 def load_stage1_teacher(path: str) -> nn.Module:
     """A frozen stage-1 model (one token per pixel) from a stage-1 checkpoint, for L_slot-KD."""
     from ..config import ModelConfig
@@ -204,11 +218,7 @@ def load_stage1_teacher(path: str) -> nn.Module:
     if state.get("kind") != "pretrain":
         raise ValueError(f"teacher {path}: not a stage-1 (pretrain) checkpoint (kind {state.get('kind')!r})")
     teacher = build_model(ModelConfig.from_dict(state["model_config"]))
-    own = state["state_dict"]
-    with torch.no_grad():
-        for key, value in teacher.state_dict().items():
-            if key.startswith(STAGE1_PREFIXES):
-                value.copy_(own[key])
+    load_stage1_weights(teacher, state["state_dict"], path)
     teacher.eval()
     for parameter in teacher.parameters():
         parameter.requires_grad_(False)
@@ -291,10 +301,7 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
     step, elapsed, last_eval, best_score = 0, 0.0, None, -math.inf
     if state is not None:
         own = state["state_dict"]
-        with torch.no_grad():
-            for key, value in model.state_dict().items():
-                if key.startswith(STAGE1_PREFIXES):
-                    value.copy_(own[key])
+        load_stage1_weights(model, own, ckpt_path)
         for prefix, module in extra.items():
             module.load_state_dict({k[len(prefix):]: v for k, v in own.items() if k.startswith(prefix)})
         optimizer.load_state_dict(state["optimizer"])
@@ -335,6 +342,8 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
     started_process = time.perf_counter()
     losses = []
     size = (cfg.image_height, cfg.image_width)
+    # every term but the colour one compares the two frames of a pair (the flow target needs both too)
+    pairs_needed = max(recipe.motion_weight, recipe.flow_weight, recipe.contrast_weight, recipe.kd_weight) > 0
     while step < recipe.max_steps:
         if time_limit is not None and time.perf_counter() - started_process >= time_limit:
             break
@@ -343,17 +352,18 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
         for group in optimizer.param_groups:
             group["lr"] = lr
         pairs = dataset.batch(step, size)
-        if recipe.motion_weight > 0 or recipe.kd_weight > 0 or recipe.contrast_weight > 0:
+        if pairs_needed:
             first, second = pairs[:, 0], pairs[:, 1]
             rec0, _, slots0, masks0 = autoencode(model, head, first, recipe.iterations)
             rec1, _, slots1, masks1 = autoencode(model, head, second, recipe.iterations, slots0)
-            shifts = flow(slots0, slots1)
-            motion = F.mse_loss(shifted_blend(first, shifts, masks1), second)
-            if recipe.motion_both_ways:
-                motion = 0.5 * (motion + F.mse_loss(shifted_blend(second, -shifts, masks0), first))
-            colour = 0.5 * (F.mse_loss(rec0[:, :3], gaussian_blur(first, recipe.colour_blur))
-                            + F.mse_loss(rec1[:, :3], gaussian_blur(second, recipe.colour_blur)))
-            loss = recipe.colour_weight * colour + recipe.motion_weight * motion
+            loss = recipe.colour_weight * 0.5 * (F.mse_loss(rec0[:, :3], gaussian_blur(first, recipe.colour_blur))
+                                                 + F.mse_loss(rec1[:, :3], gaussian_blur(second, recipe.colour_blur)))
+            if recipe.motion_weight > 0:
+                shifts = flow(slots0, slots1)
+                motion = F.mse_loss(shifted_blend(first, shifts, masks1), second)
+                if recipe.motion_both_ways:
+                    motion = 0.5 * (motion + F.mse_loss(shifted_blend(second, -shifts, masks0), first))
+                loss = loss + recipe.motion_weight * motion
             if recipe.flow_weight > 0:
                 # motion of each frame's content, forward in time, in units of the search radius
                 forward = block_flow(first, second, recipe.flow_radius) / recipe.flow_radius  # at x_{t+g}
@@ -369,7 +379,7 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
         else:
             frames = pairs.flatten(0, 1)
             reconstruction, _, _, _ = autoencode(model, head, frames, recipe.iterations)
-            loss = F.mse_loss(reconstruction, frames)
+            loss = recipe.colour_weight * F.mse_loss(reconstruction, gaussian_blur(frames, recipe.colour_blur))
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         if recipe.grad_clip > 0:
