@@ -6,5 +6,5 @@ export { layerNorm } from './layerNorm.js';
 export { linear } from './linear.js';
 export { type MatmulOptions, matmul } from './matmul.js';
 export { softmax } from './softmax.js';
-export { softmaxColumns, softmaxColumnsBackward } from './softmaxColumns.js';
+export { ColumnSoftmax, softmaxColumns, softmaxColumnsBackward } from './softmaxColumns.js';
 export { hasStateTensor, type StateDict, stateTensor } from './stateDict.js';

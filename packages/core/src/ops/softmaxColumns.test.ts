@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { softmaxColumns, softmaxColumnsBackward, softmaxColumnsKernelBytes } from './softmaxColumns.js';
+import {
+  ColumnSoftmax,
+  softmaxColumns,
+  softmaxColumnsBackward,
+  softmaxColumnsKernelBytes,
+} from './softmaxColumns.js';
 
 const seq = (n: number, seed: number, scale = 3) =>
   Float64Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + seed) * scale);
@@ -71,4 +76,44 @@ describe('softmaxColumns', () => {
       }
     });
   }
+});
+
+describe('ColumnSoftmax', () => {
+  it('keeps each slot’s p and g in place between forward and backward, as softmaxColumns(Backward) with copies', () => {
+    const [blocks, rows, width] = [2, 3, 13];
+    const n = blocks * rows * width;
+    const xs = [Float32Array.from(seq(n + 1, 1)), Float64Array.from(seq(n, 2))];
+    const offsets = [1, 0];
+    const gs = [seq(n, 3), seq(n, 4)];
+    // the references first: softmaxColumns(Backward) reuse the memory of a ColumnSoftmax
+    const ps = [0, 1].map((slot) => {
+      const p = new Float64Array(n);
+      softmaxColumns(xs[slot]!, offsets[slot]!, blocks, rows, width, 0.7, p, 0);
+      return p;
+    });
+    const wants = [0, 1].map((slot) => {
+      const want = new Float64Array(n);
+      softmaxColumnsBackward(ps[slot]!, 0, gs[slot]!, 0, blocks, rows, width, 0.7, want, 0);
+      return want;
+    });
+    const sm = new ColumnSoftmax(blocks, rows, width, 2);
+    expect(sm.stride % 8).toBe(0);
+    expect(sm.stride).toBeGreaterThanOrEqual(width);
+    // stale pad columns in g (e.g. from an earlier use of the memory) do not matter
+    sm.values.fill(Number.NaN, sm.gOffset(1), sm.gOffset(1) + blocks * rows * sm.stride);
+    for (const slot of [0, 1]) expect(sm.forward(slot, xs[slot]!, offsets[slot]!, 0.7)).toBe(true);
+    const v = sm.values;
+    for (const slot of [0, 1])
+      for (let l = 0; l < blocks * rows; l++)
+        for (let c = 0; c < width; c++) {
+          expect(v[sm.pOffset(slot) + l * sm.stride + c]).toBe(ps[slot]![l * width + c]);
+          v[sm.gOffset(slot) + l * sm.stride + c] = gs[slot]![l * width + c]!;
+        }
+    const outs = [new Float32Array(n), new Float64Array(n)];
+    for (const slot of [0, 1]) sm.backward(slot, 0.7, outs[slot]!, 0);
+    for (let i = 0; i < n; i++) {
+      expect(outs[0]![i]).toBe(Math.fround(wants[0]![i]!));
+      expect(outs[1]![i]).toBe(wants[1]![i]);
+    }
+  });
 });

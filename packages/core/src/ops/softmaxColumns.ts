@@ -290,7 +290,83 @@ function load(): Kernels | null {
   return kernels;
 }
 
-/** A float64 view of the kernels' memory holding at least `values` values (false if it cannot grow). */
+/**
+ * Column softmaxes of one shape kept in the kernels' memory from the forward to the backward pass,
+ * so that a loss reads p and writes g = ∂L/∂p where the kernels work, without copies in between:
+ *
+ *   forward(slot, src, srcOffset, scale):  p = softmaxColumns(src …) into slot's p region
+ *   backward(slot, scale, out, outOffset):  out = scale·p·(g − Σ_r' p·g) from slot's p and g regions
+ *
+ * (the rules of {@link softmaxColumns} and {@link softmaxColumnsBackward}, which are this class with
+ * copies around it). `slots` independent inputs (e.g. a student's and a teacher's logits) each have a
+ * p and a g region in {@link values}: `blocks`·`rows` rows of {@link stride} values (≥ width, a
+ * multiple of 8), value (b, r, c) at `pOffset(slot)` resp. `gOffset(slot)` + (b·rows + r)·stride + c.
+ * The caller writes g's `width` columns; the pad columns are zeroed by backward. Where WebAssembly
+ * SIMD is unavailable the regions are a plain array and the passes plain loops over `Math.exp`.
+ * The regions stay valid until the next ColumnSoftmax (or softmaxColumns call) is made.
+ */
+export class ColumnSoftmax {
+  /** Row stride of the p and g regions (values). */
+  readonly stride: number;
+  /** The memory holding every region (the kernels' memory, or a plain array without WebAssembly). */
+  readonly values: Float64Array;
+  private readonly kern: Kernels | null;
+  private readonly size: number;
+  constructor(
+    readonly blocks: number,
+    readonly rows: number,
+    readonly width: number,
+    readonly slots = 1,
+  ) {
+    this.stride = Math.ceil(width / (2 * U)) * 2 * U;
+    this.size = blocks * rows * this.stride;
+    const values = 2 + 2 * slots * this.size;
+    let kern = load();
+    let view: Float64Array | null = null;
+    if (kern !== null) {
+      view = memoryFor(kern, values);
+      if (view === null) kern = null;
+    }
+    this.kern = kern;
+    this.values = view ?? new Float64Array(values);
+  }
+  /** Start of slot's p region in {@link values}. */
+  pOffset(slot: number): number {
+    return 2 + 2 * slot * this.size;
+  }
+  /** Start of slot's g region in {@link values}. */
+  gOffset(slot: number): number {
+    return 2 + (2 * slot + 1) * this.size;
+  }
+  /**
+   * p = softmax over rows of scale·src[srcOffset + (b·rows + r)·width + c] into slot's p region;
+   * returns whether every source value was finite (Σ x·0 is 0, not NaN).
+   */
+  forward(slot: number, src: FloatArray, srcOffset: number, scale: number): boolean {
+    const { values: f, blocks, rows, width, stride } = this;
+    const at = this.pOffset(slot);
+    copyIn(f, at, src, srcOffset, blocks * rows, width, stride);
+    if (this.kern === null) return softmaxColumnsJs(f, at, blocks, rows, stride, scale);
+    this.kern.forward(at * 8, blocks, rows, stride / (2 * U), stride * 8, rows * stride * 8, scale, 0);
+    return f[0]! + f[1]! === 0;
+  }
+  /**
+   * out[outOffset + (b·rows + r)·width + c] = scale·p·(g − Σ_r' p·g) from slot's regions (g is
+   * overwritten); `out` may be float32 (rounded once when stored).
+   */
+  backward(slot: number, scale: number, out: FloatArray, outOffset: number): void {
+    const { values: f, blocks, rows, width, stride } = this;
+    const p = this.pOffset(slot);
+    const g = this.gOffset(slot);
+    if (stride !== width)
+      for (let l = 0; l < blocks * rows; l++) f.fill(0, g + l * stride + width, g + (l + 1) * stride);
+    if (this.kern === null) softmaxColumnsBackwardJs(f, p, g, blocks, rows, stride, scale);
+    else this.kern.backward(p * 8, g * 8, blocks, rows, stride / 2, stride * 8, rows * stride * 8, scale);
+    copyOut(f, g, out, outOffset, blocks * rows, width, stride);
+  }
+}
+
+/** A float64 view of the kernels' memory holding at least `values` values (null if it cannot grow). */
 function memoryFor(kern: Kernels, values: number): Float64Array | null {
   const need = values * 8;
   const have = kern.memory.buffer.byteLength;
@@ -357,15 +433,10 @@ export function softmaxColumns(
   out: Float64Array,
   outOffset: number,
 ): boolean {
-  const kern = load();
-  const wp = Math.ceil(width / (2 * U)) * 2 * U;
-  const f = kern === null ? null : memoryFor(kern, 2 + blocks * rows * wp);
-  if (kern === null || f === null)
-    return softmaxColumnsJs(src, srcOffset, blocks, rows, width, scale, out, outOffset);
-  copyIn(f, 2, src, srcOffset, blocks * rows, width, wp);
-  kern.forward(16, blocks, rows, wp / (2 * U), wp * 8, rows * wp * 8, scale, 0);
-  copyOut(f, 2, out, outOffset, blocks * rows, width, wp);
-  return f[0]! + f[1]! === 0;
+  const sm = new ColumnSoftmax(blocks, rows, width);
+  const finite = sm.forward(0, src, srcOffset, scale);
+  copyOut(sm.values, sm.pOffset(0), out, outOffset, blocks * rows, width, sm.stride);
+  return finite;
 }
 
 /**
@@ -384,73 +455,59 @@ export function softmaxColumnsBackward(
   out: FloatArray,
   outOffset: number,
 ): void {
-  const kern = load();
-  const wp = width + (width % 2);
-  const size = blocks * rows * wp;
-  const f = kern === null ? null : memoryFor(kern, 2 * size);
-  if (kern === null || f === null) {
-    softmaxColumnsBackwardJs(p, pOffset, g, gOffset, blocks, rows, width, scale, out, outOffset);
-    return;
-  }
-  copyIn(f, 0, p, pOffset, blocks * rows, width, wp);
-  copyIn(f, size, g, gOffset, blocks * rows, width, wp);
-  kern.backward(0, size * 8, blocks, rows, wp / 2, wp * 8, rows * wp * 8, scale);
-  copyOut(f, size, out, outOffset, blocks * rows, width, wp);
+  const sm = new ColumnSoftmax(blocks, rows, width);
+  copyIn(sm.values, sm.pOffset(0), p, pOffset, blocks * rows, width, sm.stride);
+  copyIn(sm.values, sm.gOffset(0), g, gOffset, blocks * rows, width, sm.stride);
+  sm.backward(0, scale, out, outOffset);
 }
 
-/** {@link softmaxColumns} as plain loops (no WebAssembly). */
+/** {@link ColumnSoftmax.forward}'s passes as plain loops (no WebAssembly), in place at f[at…], row stride `stride`. */
 function softmaxColumnsJs(
-  src: FloatArray,
-  srcOffset: number,
+  f: Float64Array,
+  at: number,
   blocks: number,
   rows: number,
-  width: number,
+  stride: number,
   scale: number,
-  out: Float64Array,
-  outOffset: number,
 ): boolean {
   let finite = 0;
-  for (let i = 0; i < blocks * rows * width; i++) finite += src[srcOffset + i]! * 0;
+  for (let i = 0; i < blocks * rows * stride; i++) finite += f[at + i]! * 0;
   for (let b = 0; b < blocks; b++) {
-    for (let c = 0; c < width; c++) {
-      const s0 = srcOffset + b * rows * width + c;
-      const o0 = outOffset + b * rows * width + c;
+    for (let c = 0; c < stride; c++) {
+      const o0 = at + b * rows * stride + c;
       let m = Number.NEGATIVE_INFINITY;
-      for (let r = 0; r < rows; r++) m = Math.max(m, scale * src[s0 + r * width]!);
+      for (let r = 0; r < rows; r++) m = Math.max(m, scale * f[o0 + r * stride]!);
       let sum = 0;
       for (let r = 0; r < rows; r++) {
-        const e = Math.exp(scale * src[s0 + r * width]! - m);
-        out[o0 + r * width] = e;
+        const e = Math.exp(scale * f[o0 + r * stride]! - m);
+        f[o0 + r * stride] = e;
         sum += e;
       }
       const inv = 1 / sum;
-      for (let r = 0; r < rows; r++) out[o0 + r * width]! *= inv;
+      for (let r = 0; r < rows; r++) f[o0 + r * stride]! *= inv;
     }
   }
   return finite === 0;
 }
 
-/** {@link softmaxColumnsBackward} as plain loops (no WebAssembly). */
+/** {@link ColumnSoftmax.backward}'s passes as plain loops (no WebAssembly): g at f[g…] ← scale·p·(g − Σ p·g). */
 function softmaxColumnsBackwardJs(
-  p: Float64Array,
-  pOffset: number,
-  g: Float64Array,
-  gOffset: number,
+  f: Float64Array,
+  p: number,
+  g: number,
   blocks: number,
   rows: number,
-  width: number,
+  stride: number,
   scale: number,
-  out: FloatArray,
-  outOffset: number,
 ): void {
   for (let b = 0; b < blocks; b++) {
-    for (let c = 0; c < width; c++) {
-      const base = b * rows * width + c;
+    for (let c = 0; c < stride; c++) {
+      const base = b * rows * stride + c;
       let dot = 0;
-      for (let r = 0; r < rows; r++) dot += p[pOffset + base + r * width]! * g[gOffset + base + r * width]!;
+      for (let r = 0; r < rows; r++) dot += f[p + base + r * stride]! * f[g + base + r * stride]!;
       for (let r = 0; r < rows; r++) {
-        const i = base + r * width;
-        out[outOffset + i] = scale * p[pOffset + i]! * (g[gOffset + i]! - dot);
+        const i = base + r * stride;
+        f[g + i] = scale * f[p + i]! * (f[g + i]! - dot);
       }
     }
   }

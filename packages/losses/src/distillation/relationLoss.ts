@@ -4,12 +4,11 @@
  * τ²·mean(1 − Pearson) along either axis of [B, O, P] probabilities p = softmax_O(logits/τ).
  */
 import {
+  ColumnSoftmax,
   expectFinite,
   expectShape,
   type FloatArray,
   InputError,
-  softmaxColumns,
-  softmaxColumnsBackward,
   type Tensor,
 } from '@slotmatch/core';
 import { gradientLike } from '../common/gradientLike.js';
@@ -32,10 +31,11 @@ export const PEARSON_EPS = 1e-8;
  * ∂r/∂a = b_c/d − r·a_c/‖a_c‖² (b_c/1e-8 when floored) — already centred, so centring's backward
  * leaves it unchanged. Across objects the mean of a softmax column is 1/O (the column sums to 1).
  *
- * Per image: (1) both softmaxes (core's vectorised softmaxColumns), (2) the centred sums ⟨a_c, b_c⟩,
- * ‖a_c‖², ‖b_c‖² of each vector and from them r and the coefficients of ∂r/∂p, (3) those gradients and
- * the softmax backward of both — across objects column by column in one fused sweep
- * ({@link ObjectsSweep}), across pixels row by row ({@link PixelsSweep}).
+ * Per image: (1) both softmaxes (core's ColumnSoftmax: p stays in the kernels' memory, slot 0 the
+ * student's, 1 the teacher's), (2) the centred sums ⟨a_c, b_c⟩, ‖a_c‖², ‖b_c‖² of each vector and
+ * from them r and the coefficients of ∂r/∂p, (3) those gradients and the softmax backward of both —
+ * across objects column by column in one fused sweep ({@link ObjectsSweep}), across pixels row by row
+ * into the softmax's g regions, then its backward ({@link PixelsSweep}).
  */
 export function relationLoss(
   studentLogits: Tensor,
@@ -59,22 +59,21 @@ export function relationLoss(
   const xt = teacherLogits.data;
   const gradS = gradientLike(xs);
   const gradT = gradientLike(xt);
-  const ps = new Float64Array(O * P);
-  const pt = new Float64Array(O * P);
-  const sweep = acrossObjects ? new ObjectsSweep() : new PixelsSweep(O, P);
+  const sm = new ColumnSoftmax(1, O, P, 2);
+  const sweep = acrossObjects ? new ObjectsSweep() : new PixelsSweep();
   let total = 0;
   for (let bi = 0; bi < B; bi++) {
     const base = bi * O * P;
-    // (1) softmaxes into ps, pt (core's softmaxColumns)
-    const finiteS = softmaxColumns(xs, base, 1, O, P, scale, ps, 0);
-    const finiteT = softmaxColumns(xt, base, 1, O, P, scale, pt, 0);
+    // (1) softmaxes into the p regions
+    const finiteS = sm.forward(0, xs, base, scale);
+    const finiteT = sm.forward(1, xt, base, scale);
     if (!finiteS || !finiteT) {
       // the softmax saw a NaN/±∞: name the argument and value
       expectFinite('studentLogits', xs);
       expectFinite('teacherLogits', xt);
     }
     // (2), (3) along the axis
-    total += sweep.run(ps, pt, O, P, k, scale, gradS, gradT, base);
+    total += sweep.run(sm, O, P, k, scale, gradS, gradT, base);
   }
   return {
     value: (tau * tau * total) / count,
@@ -108,8 +107,7 @@ function pearsonCoefficients(ab: number, aa: number, bb: number, k: number, out:
 class ObjectsSweep {
   private readonly c = new Float64Array(4);
   run(
-    ps: Float64Array,
-    pt: Float64Array,
+    sm: ColumnSoftmax,
     O: number,
     P: number,
     k: number,
@@ -120,14 +118,19 @@ class ObjectsSweep {
   ): number {
     const m = 1 / O;
     const c = this.c;
+    const v = sm.values;
+    const W = sm.stride;
+    const sOff = sm.pOffset(0);
+    const tOff = sm.pOffset(1);
+    const end = O * W;
     let total = 0;
     for (let n = 0; n < P; n++) {
       let ab = 0;
       let aa = 0;
       let bb = 0;
-      for (let i = n; i < O * P; i += P) {
-        const x = ps[i]! - m;
-        const y = pt[i]! - m;
+      for (let i = n; i < end; i += W) {
+        const x = v[sOff + i]! - m;
+        const y = v[tOff + i]! - m;
         ab += x * y;
         aa += x * x;
         bb += y * y;
@@ -140,21 +143,21 @@ class ObjectsSweep {
       // Σ_o p·∂r/∂p for the softmax backward, then the gradients
       let da = 0;
       let db = 0;
-      for (let i = n; i < O * P; i += P) {
-        const a = ps[i]!;
-        const b = pt[i]!;
+      for (let i = n; i < end; i += W) {
+        const a = v[sOff + i]!;
+        const b = v[tOff + i]!;
         const x = a - m;
         const y = b - m;
         da += a * (kO * y - kA * x);
         db += b * (kO * x - kB * y);
       }
-      for (let i = n; i < O * P; i += P) {
-        const a = ps[i]!;
-        const b = pt[i]!;
+      for (let i = n, o = base + n; i < end; i += W, o += P) {
+        const a = v[sOff + i]!;
+        const b = v[tOff + i]!;
         const x = a - m;
         const y = b - m;
-        gradS[base + i] = scale * a * (kO * y - kA * x - da);
-        gradT[base + i] = scale * b * (kO * x - kB * y - db);
+        gradS[o] = scale * a * (kO * y - kA * x - da);
+        gradT[o] = scale * b * (kO * x - kB * y - db);
       }
     }
     return total;
@@ -163,20 +166,13 @@ class ObjectsSweep {
 
 /**
  * Across pixels, object by object (one row of P values): row means and centred sums, r and the
- * coefficients per object, then ∂r/∂p = kO·b − kA·a + (kA·ā − kO·b̄) (b alike) of every value and the
- * softmax backward of both (core's softmaxColumnsBackward).
+ * coefficients per object, then ∂r/∂p = kO·b − kA·a + (kA·ā − kO·b̄) (b alike) of every value into
+ * the softmax's g regions, and the softmax backward of both.
  */
 class PixelsSweep {
-  private readonly gs: Float64Array;
-  private readonly gt: Float64Array;
   private readonly c = new Float64Array(4);
-  constructor(O: number, P: number) {
-    this.gs = new Float64Array(O * P);
-    this.gt = new Float64Array(O * P);
-  }
   run(
-    ps: Float64Array,
-    pt: Float64Array,
+    sm: ColumnSoftmax,
     O: number,
     P: number,
     k: number,
@@ -185,10 +181,13 @@ class PixelsSweep {
     gradT: FloatArray,
     base: number,
   ): number {
-    const { gs, gt, c } = this;
+    const c = this.c;
+    const v = sm.values;
+    const W = sm.stride;
     let total = 0;
     for (let o = 0; o < O; o++) {
-      const row = o * P;
+      const ra = sm.pOffset(0) + o * W;
+      const rb = sm.pOffset(1) + o * W;
       // two partial sums each (four independent add chains), then the tail
       let sa = 0;
       let sb = 0;
@@ -196,14 +195,14 @@ class PixelsSweep {
       let sb1 = 0;
       let n = 0;
       for (; n + 1 < P; n += 2) {
-        sa += ps[row + n]!;
-        sb += pt[row + n]!;
-        sa1 += ps[row + n + 1]!;
-        sb1 += pt[row + n + 1]!;
+        sa += v[ra + n]!;
+        sb += v[rb + n]!;
+        sa1 += v[ra + n + 1]!;
+        sb1 += v[rb + n + 1]!;
       }
       if (n < P) {
-        sa += ps[row + n]!;
-        sb += pt[row + n]!;
+        sa += v[ra + n]!;
+        sb += v[rb + n]!;
       }
       const mA = (sa + sa1) / P;
       const mB = (sb + sb1) / P;
@@ -211,8 +210,8 @@ class PixelsSweep {
       let aa = 0;
       let bb = 0;
       for (let n = 0; n < P; n++) {
-        const x = ps[row + n]! - mA;
-        const y = pt[row + n]! - mB;
+        const x = v[ra + n]! - mA;
+        const y = v[rb + n]! - mB;
         ab += x * y;
         aa += x * x;
         bb += y * y;
@@ -224,15 +223,17 @@ class PixelsSweep {
       const kB = c[3]!;
       const cA = kA * mA - kO * mB;
       const cB = kB * mB - kO * mA;
+      const ga = sm.gOffset(0) + o * W;
+      const gb = sm.gOffset(1) + o * W;
       for (let n = 0; n < P; n++) {
-        const a = ps[row + n]!;
-        const b = pt[row + n]!;
-        gs[row + n] = kO * b - kA * a + cA;
-        gt[row + n] = kO * a - kB * b + cB;
+        const a = v[ra + n]!;
+        const b = v[rb + n]!;
+        v[ga + n] = kO * b - kA * a + cA;
+        v[gb + n] = kO * a - kB * b + cB;
       }
     }
-    softmaxColumnsBackward(ps, 0, gs, 0, 1, O, P, scale, gradS, base);
-    softmaxColumnsBackward(pt, 0, gt, 0, 1, O, P, scale, gradT, base);
+    sm.backward(0, scale, gradS, base);
+    sm.backward(1, scale, gradT, base);
     return total;
   }
 }

@@ -1,10 +1,4 @@
-import {
-  expectFinite,
-  expectShape,
-  softmaxColumns,
-  softmaxColumnsBackward,
-  type Tensor,
-} from '@slotmatch/core';
+import { ColumnSoftmax, expectFinite, expectShape, type Tensor } from '@slotmatch/core';
 import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
 import { NORM_EPS } from '../common/rows.js';
@@ -15,11 +9,15 @@ import { NORM_EPS } from '../common/rows.js';
  *
  *   m_s = softmax over slots of logits[:, n] + 1e-8;  u_s = m_s / max(‖m_s‖, 1e-12) (over the N tokens)
  *   value = mean over b, t and ordered pairs s ≠ s' of ⟨u_s, u_s'⟩
+ *         = c·Σ_{b,t} (‖A‖² − Σ_s ‖u_s‖²)  with A = Σ_s u_s, c = 1/(B·T·S·(S−1))
  *
- * Backward: ∂/∂u_s = 2c·(Σ_s' u_s' − u_s) with c = 1/(B·T·S·(S−1)), then through the normalisation
- * and the softmax (core's vectorised softmaxColumns and its backward).
+ * Backward: ∂/∂u_s = 2c·(A − u_s); through the normalisation ∂/∂m_s = (g − u_s·⟨u_s, g⟩)/‖m_s‖
+ * (g/1e-12 where floored) with ⟨u_s, g⟩ = 2c·(⟨u_s, A⟩ − ‖u_s‖²), so per slot one dot product with A
+ * and no S × S Gram matrix; then the softmax backward.
  *
- * `logits`: [B, T, S, N] (S ≥ 2).
+ * Per frame, on the softmax's own memory (core's ColumnSoftmax, no copies between the passes): the
+ * norms (‖u_s‖² = ‖m_s‖²/max(‖m_s‖, 1e-12)²), A, the dots ⟨m_s, A⟩, and ∂/∂m written where the
+ * softmax backward reads it. `logits`: [B, T, S, N] (S ≥ 2).
  */
 export function slotDiversityLoss(logits: Tensor): LossResult<'logits'> {
   const sizes: Record<string, number> = {};
@@ -30,77 +28,90 @@ export function slotDiversityLoss(logits: Tensor): LossResult<'logits'> {
   const N = sizes.N!;
   const frames = B * T;
   const x = logits.data;
-  const grad = gradientLike(x);
-  const c = 1 / (frames * S * (S - 1));
-  // p = softmax over slots for every frame (core's softmaxColumns); then one frame at a time: u, Σ u,
-  // ∂/∂p into gm; finally the softmax backward of all frames (softmaxColumnsBackward).
-  const p = new Float64Array(frames * S * N);
+  const c2 = 2 / (frames * S * (S - 1));
+  const sm = new ColumnSoftmax(frames, S, N);
   // the softmax also tells whether every logit was finite
-  if (!softmaxColumns(x, 0, frames, S, N, 1, p, 0)) expectFinite('logits', x);
-  const gm = new Float64Array(frames * S * N);
-  const u = new Float64Array(S * N);
-  const colA = new Float64Array(N);
-  const norms = new Float64Array(S);
+  if (!sm.forward(0, x, 0, 1)) expectFinite('logits', x);
+  const v = sm.values;
+  const W = sm.stride;
+  const A = new Float64Array(N);
+  const inv = new Float64Array(S);
+  const uu = new Float64Array(S);
   let total = 0;
   for (let f = 0; f < frames; f++) {
-    const base = f * S * N;
-    // u_s = (p_s + 1e-8)/max(‖p_s + 1e-8‖, 1e-12); colA = Σ_s u_s
-    colA.fill(0);
+    const base = sm.pOffset(0) + f * S * W;
+    const g = sm.gOffset(0) + f * S * W;
+    // 1/max(‖m_s‖, 1e-12) and ‖u_s‖² (four partial sums: independent add chains)
     for (let s = 0; s < S; s++) {
-      const o = base + s * N;
-      const w = s * N;
-      // two partial sums (independent add chains), then the tail
-      let sq = 0;
-      let sq1 = 0;
+      const o = base + s * W;
+      let q0 = 0;
+      let q1 = 0;
+      let q2 = 0;
+      let q3 = 0;
       let n = 0;
-      for (; n + 1 < N; n += 2) {
-        const m = p[o + n]! + 1e-8;
-        const m1 = p[o + n + 1]! + 1e-8;
-        sq += m * m;
-        sq1 += m1 * m1;
+      for (; n + 3 < N; n += 4) {
+        const m0 = v[o + n]! + 1e-8;
+        const m1 = v[o + n + 1]! + 1e-8;
+        const m2 = v[o + n + 2]! + 1e-8;
+        const m3 = v[o + n + 3]! + 1e-8;
+        q0 += m0 * m0;
+        q1 += m1 * m1;
+        q2 += m2 * m2;
+        q3 += m3 * m3;
       }
-      if (n < N) sq += (p[o + n]! + 1e-8) ** 2;
-      const norm = Math.max(Math.sqrt(sq + sq1), NORM_EPS);
-      const inv = 1 / norm;
-      // Σ_{s≠s'} ⟨u_s, u_s'⟩ = ‖Σ u‖² − Σ ‖u_s‖²
-      let diag = 0;
-      for (let n = 0; n < N; n++) {
-        const v = (p[o + n]! + 1e-8) * inv;
-        u[w + n] = v;
-        colA[n]! += v;
-        diag += v * v;
-      }
-      total -= diag;
-      norms[s] = norm;
+      for (; n < N; n++) q0 += (v[o + n]! + 1e-8) ** 2;
+      const sq = q0 + q1 + (q2 + q3);
+      const norm = Math.max(Math.sqrt(sq), NORM_EPS);
+      inv[s] = norm === NORM_EPS ? 0 : 1 / norm; // 0 marks a floored norm
+      uu[s] = sq / (norm * norm);
+      total -= uu[s]!;
     }
-    let sq = 0;
-    for (let n = 0; n < N; n++) sq += colA[n]! * colA[n]!;
-    total += sq;
-    // ∂/∂u_s = 2c·(Σ u − u_s); through the normalisation: ∂/∂m_s = (g − u_s·⟨u_s, g⟩)/‖m_s‖ (g/1e-12 if floored)
+    // A = Σ_s u_s and ‖A‖²
+    A.fill(0);
     for (let s = 0; s < S; s++) {
-      const o = base + s * N;
-      const w = s * N;
-      const norm = norms[s]!;
-      const inv = 1 / norm;
-      const c2 = 2 * c;
-      let dot = 0;
-      if (norm !== NORM_EPS) {
-        let dot1 = 0;
+      const o = base + s * W;
+      const k = inv[s]! === 0 ? 1 / NORM_EPS : inv[s]!;
+      for (let n = 0; n < N; n++) A[n]! += (v[o + n]! + 1e-8) * k;
+    }
+    let aa0 = 0;
+    let aa1 = 0;
+    let n = 0;
+    for (; n + 1 < N; n += 2) {
+      aa0 += A[n]! * A[n]!;
+      aa1 += A[n + 1]! * A[n + 1]!;
+    }
+    if (n < N) aa0 += A[n]! * A[n]!;
+    total += aa0 + aa1;
+    // ∂/∂m_s = 2c·k·(A − u_s·e) with k = 1/‖m_s‖, e = 1 + ⟨u_s, A⟩ − ‖u_s‖² (e = 1, k = 1e12 where
+    // floored); u_s = k·m_s, so ∂/∂m_s = 2c·k·A − 2c·k²·e·m_s, written into the g region
+    for (let s = 0; s < S; s++) {
+      const o = base + s * W;
+      let k = inv[s]!;
+      let e = 1;
+      if (k === 0) k = 1 / NORM_EPS;
+      else {
+        let d0 = 0;
+        let d1 = 0;
+        let d2 = 0;
+        let d3 = 0;
         let n = 0;
-        for (; n + 1 < N; n += 2) {
-          dot += u[w + n]! * (colA[n]! - u[w + n]!);
-          dot1 += u[w + n + 1]! * (colA[n + 1]! - u[w + n + 1]!);
+        for (; n + 3 < N; n += 4) {
+          d0 += (v[o + n]! + 1e-8) * A[n]!;
+          d1 += (v[o + n + 1]! + 1e-8) * A[n + 1]!;
+          d2 += (v[o + n + 2]! + 1e-8) * A[n + 2]!;
+          d3 += (v[o + n + 3]! + 1e-8) * A[n + 3]!;
         }
-        if (n < N) dot += u[w + n]! * (colA[n]! - u[w + n]!);
-        dot = c2 * (dot + dot1);
+        for (; n < N; n++) d0 += (v[o + n]! + 1e-8) * A[n]!;
+        e = 1 + (d0 + d1 + (d2 + d3)) * k - uu[s]!;
       }
-      for (let n = 0; n < N; n++) {
-        const g = c2 * (colA[n]! - u[w + n]!);
-        gm[o + n] = (g - u[w + n]! * dot) * inv;
-      }
+      const a = c2 * k;
+      const b = a * k * e;
+      const go = g + s * W;
+      for (let n = 0; n < N; n++) v[go + n] = a * A[n]! - b * (v[o + n]! + 1e-8);
     }
   }
+  const grad = gradientLike(x);
   // softmax backward over slots: ∂/∂logit = p·(∂/∂p − Σ_s' p·∂/∂p)
-  softmaxColumnsBackward(p, 0, gm, 0, frames, S, N, 1, grad, 0);
-  return { value: total * c, grads: { logits: { data: grad, dims: [...logits.dims] } } };
+  sm.backward(0, 1, grad, 0);
+  return { value: (total * c2) / 2, grads: { logits: { data: grad, dims: [...logits.dims] } } };
 }
