@@ -182,11 +182,16 @@ export function softmaxColumnsKernelBytes(): Uint8Array<ArrayBuffer> {
   );
 }
 
-/** Backward kernel bytes: params pPtr, gPtr, blocks, rows, pairs, rowStride, blockStride, scale; into g. */
+/**
+ * Backward kernel bytes: params pPtr, gPtr, blocks, rows, pairs, rowStride, blockStride, scale,
+ * f32Out; into g (float64), or when f32Out ≠ 0 rounded to float32 (f32x4.demote_f64x2_zero, round to
+ * nearest even as a Float32Array store) at f32Out + (the g byte offset)/2, so that a float32 gradient
+ * leaves the memory by a plain copy.
+ */
 export function softmaxColumnsBackwardKernelBytes(): Uint8Array<ArrayBuffer> {
-  const [ROWS, ROW_STRIDE, SCALE] = [3, 5, 7];
-  // i32 locals 8 blk, 9 c, 10 colP, 11 colG, 12 r, 13 p, 14 g; v128 locals 15 s, 16 dot
-  const [R, PP, PG, S, DOT] = [12, 13, 14, 15, 16];
+  const [G_PTR, ROWS, ROW_STRIDE, SCALE, F32_OUT] = [1, 3, 5, 7, 8];
+  // i32 locals 9 blk, 10 c, 11 colP, 12 colG, 13 r, 14 p, 15 g; v128 locals 16 s, 17 dot, 18 value
+  const [R, PP, PG, S, DOT, VALUE] = [13, 14, 15, 16, 17, 18];
   const rowLoop = (colP: number, colG: number, inner: number[]) => [
     ...get(colP),
     ...set(PP),
@@ -202,7 +207,7 @@ export function softmaxColumnsBackwardKernelBytes(): Uint8Array<ArrayBuffer> {
     ...next(R, 1),
     ...endBlockLoop,
   ];
-  const loops = columnLoops(2, 1, 8, ([colP, colG]) => [
+  const loops = columnLoops(2, 1, 9, ([colP, colG]) => [
     ...f64x2Splat(0),
     ...set(DOT),
     ...rowLoop(colP!, colG!, [
@@ -215,9 +220,8 @@ export function softmaxColumnsBackwardKernelBytes(): Uint8Array<ArrayBuffer> {
       ...f64x2.add,
       ...set(DOT),
     ]),
-    // g ← s·p·(g − dot)
+    // g ← s·p·(g − dot), or its float32 rounding into the f32Out region
     ...rowLoop(colP!, colG!, [
-      ...get(PG),
       ...get(S),
       ...get(PP),
       ...v128Load(0),
@@ -227,16 +231,37 @@ export function softmaxColumnsBackwardKernelBytes(): Uint8Array<ArrayBuffer> {
       ...get(DOT),
       ...f64x2.sub,
       ...f64x2.mul,
+      ...set(VALUE),
+      ...get(F32_OUT),
+      0x04,
+      0x40, // if
+      ...get(F32_OUT),
+      ...get(PG),
+      ...get(G_PTR),
+      0x6b, // i32.sub
+      ...i32(1),
+      0x76, // i32.shr_u
+      ...add,
+      ...get(VALUE),
+      ...simd(0x5e), // f32x4.demote_f64x2_zero
+      ...simd(0x5b), // v128.store64_lane
+      3,
+      0,
+      0,
+      0x05, // else
+      ...get(PG),
+      ...get(VALUE),
       ...v128Store(0),
+      0x0b,
     ]),
   ]);
   const body = [...get(SCALE), ...f64x2.splat, ...set(S), ...loops.body];
   return moduleOf(
     'softmaxBackward',
-    [I32, I32, I32, I32, I32, I32, I32, F64],
+    [I32, I32, I32, I32, I32, I32, I32, F64, I32],
     [
       [loops.locals + 3, I32],
-      [2, V128],
+      [3, V128],
     ],
     body,
   );
@@ -263,6 +288,7 @@ interface Kernels {
     rs: number,
     bs: number,
     s: number,
+    f32Out: number,
   ) => void;
 }
 
@@ -320,7 +346,8 @@ export class ColumnSoftmax {
   ) {
     this.stride = Math.ceil(width / (2 * U)) * 2 * U;
     this.size = blocks * rows * this.stride;
-    const values = 2 + 2 * slots * this.size;
+    // the p and g regions, then one region of size float32 values for backward's float32 output
+    const values = 2 + (2 * slots + 0.5) * this.size;
     let kern = load();
     let view: Float64Array | null = null;
     if (kern !== null) {
@@ -360,9 +387,25 @@ export class ColumnSoftmax {
     const g = this.gOffset(slot);
     if (stride !== width)
       for (let l = 0; l < blocks * rows; l++) f.fill(0, g + l * stride + width, g + (l + 1) * stride);
-    if (this.kern === null) softmaxColumnsBackwardJs(f, p, g, blocks, rows, stride, scale);
-    else this.kern.backward(p * 8, g * 8, blocks, rows, stride / 2, stride * 8, rows * stride * 8, scale);
-    copyOut(f, g, out, outOffset, blocks * rows, width, stride);
+    if (this.kern === null) {
+      softmaxColumnsBackwardJs(f, p, g, blocks, rows, stride, scale);
+      copyOut(f, g, out, outOffset, blocks * rows, width, stride);
+      return;
+    }
+    // a float32 gradient is rounded by the kernel into the float32 region, then copied as it is
+    const f32 = out instanceof Float32Array ? 2 + 2 * this.slots * this.size : 0;
+    this.kern.backward(p * 8, g * 8, blocks, rows, stride / 2, stride * 8, rows * stride * 8, scale, f32 * 8);
+    if (f32 === 0) copyOut(f, g, out, outOffset, blocks * rows, width, stride);
+    else
+      copyOut(
+        new Float32Array(f.buffer, f32 * 8, this.size),
+        0,
+        out,
+        outOffset,
+        blocks * rows,
+        width,
+        stride,
+      );
   }
 }
 
@@ -400,9 +443,9 @@ function copyIn(
   }
 }
 
-/** Copy `lines` rows of `width` values from f (row stride wp) to out (contiguous). */
+/** Copy `lines` rows of `width` values from f (row stride wp; float64, or float32 from the kernel) to out (contiguous). */
 function copyOut(
-  f: Float64Array,
+  f: FloatArray,
   at: number,
   out: FloatArray,
   outOffset: number,

@@ -206,17 +206,34 @@ class PixelsSweep {
       }
       const mA = (sa + sa1) / P;
       const mB = (sb + sb1) / P;
+      // centred sums, two partial sums each (six independent add chains), then the tail
       let ab = 0;
       let aa = 0;
       let bb = 0;
-      for (let n = 0; n < P; n++) {
+      let ab1 = 0;
+      let aa1 = 0;
+      let bb1 = 0;
+      n = 0;
+      for (; n + 1 < P; n += 2) {
+        const x = v[ra + n]! - mA;
+        const y = v[rb + n]! - mB;
+        const x1 = v[ra + n + 1]! - mA;
+        const y1 = v[rb + n + 1]! - mB;
+        ab += x * y;
+        aa += x * x;
+        bb += y * y;
+        ab1 += x1 * y1;
+        aa1 += x1 * x1;
+        bb1 += y1 * y1;
+      }
+      if (n < P) {
         const x = v[ra + n]! - mA;
         const y = v[rb + n]! - mB;
         ab += x * y;
         aa += x * x;
         bb += y * y;
       }
-      pearsonCoefficients(ab, aa, bb, k, c);
+      pearsonCoefficients(ab + ab1, aa + aa1, bb + bb1, k, c);
       total += 1 - c[0]!;
       const kO = c[1]!;
       const kA = c[2]!;
