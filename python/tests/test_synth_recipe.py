@@ -13,7 +13,7 @@ from davis_squares import write_squares
 from slotmatch_torch.config import ModelConfig, preset, synth_student, synth_teacher
 from slotmatch_torch.models import build_model
 from slotmatch_torch.recipes.pretrain import (PretrainConfig, bo_qsa_slots, load_stage1_teacher, pretrain_lr,
-                                              run_pretrain, teacher_pair_slots)
+                                              run_pretrain, teacher_clip_slots)
 from slotmatch_torch.recipes.synth_cnn import SynthCNN, position_grid
 
 PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -232,7 +232,7 @@ def test_slotmatch_stage1_distils_index_matched_slots_through_a_projection(squar
     teacher = load_stage1_teacher(teacher_run["checkpoint"])
     assert not any(p.requires_grad for p in teacher.parameters())
     frames = torch.rand(2, 3, 16, 16)
-    pair = teacher_pair_slots(teacher, frames, frames.flip(-1), 3)
+    pair = teacher_clip_slots(teacher, torch.stack([frames, frames.flip(-1)], 1), 3)
     assert pair.shape == (2, 2, 3, 16)
     first = teacher.processor.module.corrector(teacher.initializer(2), teacher.encoder.module.output_transform(
         teacher.encode(frames)), 3)["slots"]
@@ -292,3 +292,55 @@ def test_pretrain_with_the_flow_target_alone_still_trains_on_pairs(squares, tmp_
                             flow_radius=2)
     out = run_pretrain(squares, str(tmp_path / "flow-only"), small(), recipe, quiet=True)
     assert out["step"] == 1
+
+
+def test_chromaticity_divides_out_brightness_and_keeps_grey_at_one():
+    from slotmatch_torch.recipes.pretrain import CHROMATICITY_EPS, chromaticity
+
+    hue = torch.tensor([0.8, 0.3, 0.1]).view(1, 3, 1, 1)
+    bright, dark = 0.9 * hue, 0.5 * hue  # two shades of one hue and saturation (a striped object)
+    eps0 = lambda x: chromaticity(x, 0.0)  # noqa: E731
+    assert torch.allclose(eps0(bright), eps0(dark))
+    assert torch.allclose(eps0(bright), 3 * hue / hue.sum())
+    grey = torch.full((1, 3, 2, 2), 0.4)
+    assert torch.allclose(chromaticity(grey), torch.full_like(grey, 3 * 0.4 / (1.2 + CHROMATICITY_EPS)))
+    # with ε the two shades differ by far less than their RGB values do
+    assert (chromaticity(bright) - chromaticity(dark)).abs().max() < 0.2 * (bright - dark).abs().max() * 3
+
+
+def test_pretrain_with_the_chromaticity_target_trains_and_refuses_unknown_targets(squares, tmp_path):
+    recipe = PretrainConfig(max_steps=1, batch_frames=4, warmup_steps=1, colour_target="chromaticity")
+    out = run_pretrain(squares, str(tmp_path / "chroma"), small(), recipe, quiet=True)
+    assert torch.load(out["checkpoint"])["pretrain_config"]["colour_target"] == "chromaticity"
+    with pytest.raises(ValueError, match="colour_target"):
+        run_pretrain(squares, str(tmp_path / "bad"), small(), PretrainConfig(max_steps=1, colour_target="lab"),
+                     quiet=True)
+
+
+def test_clip_loss_of_two_frames_is_the_pair_objective_and_longer_clips_carry_slots(squares, tmp_path):
+    from slotmatch_torch.recipes.pretrain import ColourHead, FlowHead, autoencode, clip_loss, shifted_blend
+    import torch.nn.functional as F
+
+    torch.manual_seed(0)
+    cfg = small()
+    model, head, flow = build_model(cfg), ColourHead(cfg.slot_dim), FlowHead(cfg.slot_dim)
+    clips = torch.rand(2, 3, 3, 16, 16)
+    recipe = PretrainConfig(motion_weight=0.7, colour_weight=0.9)
+    # L = 2 by hand: ½(L_rec(x₀) + L_rec(x₁)) + λ·L_motion(x₀ → x₁)
+    torch.manual_seed(1)
+    r0, _, s0, _ = autoencode(model, head, clips[:, 0], recipe.iterations)
+    r1, _, s1, m1 = autoencode(model, head, clips[:, 1], recipe.iterations, s0)
+    expected = 0.9 * 0.5 * (F.mse_loss(r0, clips[:, 0]) + F.mse_loss(r1, clips[:, 1])) \
+        + 0.7 * F.mse_loss(shifted_blend(clips[:, 0], flow(s0, s1), m1), clips[:, 1])
+    torch.manual_seed(1)
+    assert torch.allclose(clip_loss(recipe, model, head, flow, clips[:, :2]), expected, atol=1e-6)
+    # three frames: the gradient of the last frame's terms reaches the initial slots through two carries
+    model.zero_grad()
+    clip_loss(recipe, model, head, flow, clips).backward()
+    assert model.initializer.slots.grad is not None and model.initializer.slots.grad.abs().sum() > 0
+    out = run_pretrain(squares, str(tmp_path / "clip3"), cfg,
+                       PretrainConfig(max_steps=1, batch_frames=6, warmup_steps=1, clip_length=3), quiet=True)
+    assert torch.load(out["checkpoint"])["pretrain_config"]["clip_length"] == 3
+    with pytest.raises(ValueError, match="multiple of clip_length"):
+        run_pretrain(squares, str(tmp_path / "bad"), cfg, PretrainConfig(max_steps=1, batch_frames=4, clip_length=3),
+                     quiet=True)

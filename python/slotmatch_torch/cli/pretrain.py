@@ -37,7 +37,13 @@ def main(argv) -> int:
                    f"its mask (default {d.flow_weight} = off)")
     p.add_argument("--colour-blur", type=float, default=d.colour_blur,
                    help=f"σ in pixels of a Gaussian blur of the colour target (default {d.colour_blur} = none)")
-    p.add_argument("--gap", type=int, default=d.gap, help=f"frames between the two of a pair (default {d.gap})")
+    p.add_argument("--colour-target", choices=("rgb", "chromaticity"), default=d.colour_target,
+                   help="what the colour term reconstructs: the frames, or their chromaticity 3·x/(r+g+b+0.1) "
+                   f"(brightness divided out; default {d.colour_target})")
+    p.add_argument("--gap", type=int, default=d.gap, help=f"frames between consecutive frames of a clip (default {d.gap})")
+    p.add_argument("--clip-length", type=int, default=d.clip_length,
+                   help="frames per training clip, slots carried from each to the next (default "
+                   f"{d.clip_length} = pairs; --batch-frames must be a multiple)")
     p.add_argument("--contrast-weight", type=float, default=d.contrast_weight,
                    help="α of L_slot-contrast on the slots of each pair (SlotMatch's α; default "
                    f"{d.contrast_weight} = off)")
@@ -78,7 +84,7 @@ def main(argv) -> int:
                                 warmup_steps=args.warmup_steps, min_lr_ratio=args.min_lr_ratio, seed=args.seed,
                                 contrast_weight=args.contrast_weight, colour_weight=args.colour_weight,
                                 motion_both_ways=args.motion_both_ways, flow_weight=args.flow_weight,
-                                colour_blur=args.colour_blur,
+                                colour_blur=args.colour_blur, colour_target=args.colour_target, clip_length=args.clip_length,
                                 kd_weight=args.kd_weight if args.teacher else 0.0,
                                 teacher=os.path.abspath(args.teacher) if args.teacher else None, motion_weight=args.motion_weight,
                                 gap=args.gap)

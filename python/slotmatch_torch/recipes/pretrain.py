@@ -58,7 +58,7 @@ class PretrainConfig:
     (32 pairs, gap 2, λ_motion = 1: video FG-ARI ≈ 0.7 after 600 steps)."""
 
     max_steps: int = 3000
-    batch_frames: int = 64  # frames per step: batch_frames/2 pairs (x_t, x_{t+gap}), one per sampled clip
+    batch_frames: int = 64  # frames per step: batch_frames/clip_length clips (x_t, x_{t+gap}, …), one per video
     lr: float = 4e-4
     warmup_steps: int = 200
     grad_clip: float = 1.0
@@ -78,6 +78,12 @@ class PretrainConfig:
     #: stripes and checks average out to the mean colour of their object, so one colour per object explains the
     #: target and the textures stop paying for extra slots
     colour_blur: float = 0.0
+    #: what the colour term reconstructs: 'rgb' (the frames) or 'chromaticity' (3·x / (r + g + b + 0.1), the
+    #: frames with their brightness divided out: shading, stripes and checks in two shades of one hue share one
+    #: chromaticity, so one colour per slot explains a whole object; see :func:`chromaticity`)
+    colour_target: str = "rgb"
+    #: frames per training clip (≥ 2), ``gap`` apart, slots carried from each to the next (2 = pairs)
+    clip_length: int = 2
     #: search radius R of the block matching, in pixels of the model input
     flow_radius: int = 4
     seed: int = 0
@@ -142,6 +148,27 @@ def gaussian_blur(frames: torch.Tensor, sigma: float) -> torch.Tensor:
     out = F.pad(frames, (radius, radius, radius, radius), mode="replicate")
     out = F.conv2d(out, kernel.view(1, 1, 1, -1).expand(c, 1, 1, -1).contiguous(), groups=c)
     return F.conv2d(out, kernel.view(1, 1, -1, 1).expand(c, 1, -1, 1).contiguous(), groups=c)
+
+
+#: ε of :func:`chromaticity`: keeps dark pixels (r + g + b → 0) from dominating the target
+CHROMATICITY_EPS = 0.1
+
+
+def chromaticity(frames: torch.Tensor, eps: float = CHROMATICITY_EPS) -> torch.Tensor:
+    """Brightness-normalised colour of [N, 3, H, W] pixels in [0, 1]: 3·x / (r + g + b + ε), grey = (1, 1, 1)
+    (ε = 0 gives the classical rg-chromaticity scaled by 3, Gevers & Smeulders 1999, invariant to shading). A pixel
+    of hue h and saturation s at value v is v·c(h, s) in RGB, so two shades of one hue map to the same target."""
+    return 3.0 * frames / (frames.sum(1, keepdim=True) + eps)
+
+
+def colour_target(frames: torch.Tensor, recipe: "PretrainConfig") -> torch.Tensor:
+    """The target of the colour term: the frames or their chromaticity (``colour_target``), then blurred
+    (``colour_blur``)."""
+    if recipe.colour_target == "chromaticity":
+        frames = chromaticity(frames)
+    elif recipe.colour_target != "rgb":
+        raise ValueError(f"pretrain: colour_target must be 'rgb' or 'chromaticity', got {recipe.colour_target!r}")
+    return gaussian_blur(frames, recipe.colour_blur)
 
 
 def bo_qsa_slots(corrector: nn.Module, init: torch.Tensor, tokens: torch.Tensor, iterations: int) -> Dict[str, torch.Tensor]:
@@ -225,17 +252,68 @@ def load_stage1_teacher(path: str) -> nn.Module:
     return teacher
 
 
-def teacher_pair_slots(teacher: nn.Module, first: torch.Tensor, second: torch.Tensor, iterations: int) -> torch.Tensor:
-    """The frozen teacher's slots of a pair, carried from x_t to x_{t+gap} as in training: [N, 2, K, S]."""
+def teacher_clip_slots(teacher: nn.Module, clips: torch.Tensor, iterations: int) -> torch.Tensor:
+    """The frozen teacher's slots of clips [N, L, 3, H, W], carried from frame to frame as in training: [N, L, K, S]."""
     with torch.no_grad():
         corrector = teacher.processor.module.corrector
         slots = []
-        init = teacher.initializer(first.shape[0])
-        for frames in (first, second):
+        init = teacher.initializer(clips.shape[0])
+        for frames in clips.unbind(1):
             tokens = teacher.encoder.module.output_transform(teacher.encode(frames))
             init = corrector(init, tokens, iterations)["slots"]
             slots.append(init)
         return torch.stack(slots, 1)
+
+
+def clip_loss(recipe: PretrainConfig, model: nn.Module, head: nn.Module, flow: nn.Module, clips: torch.Tensor,
+              teacher: Optional[nn.Module] = None, projection: Optional[nn.Module] = None) -> torch.Tensor:
+    """Stage-1 loss of a batch of clips [N, L, 3, H, W] (L = ``clip_length`` frames, ``gap`` apart), slots carried
+    from each frame to the next (frame 0 from the learned initial slots):
+
+        L = λ_colour·mean_i L_rec(x_i) + λ_motion·mean_i L_motion(x_{i−1} → x_i) + λ_flow·mean_i L_flow(x_i)
+            + α·L_slot-contrast(s_0…s_{L−1}) + β·L_slot-KD(teacher slots, s_0…s_{L−1})
+
+    With L = 2 this is the pair objective of the module doc; longer clips train the carry the evaluation and the
+    runtimes use over whole videos (frame t's slots initialise frame t+1's), with the gradient of every later
+    frame flowing back through the straight-through initialisations."""
+    length = clips.shape[1]
+    colour = motion = flow_loss = clips.new_zeros(())
+    slots, masks, recs = [], [], []
+    init = None
+    for i in range(length):
+        frame = clips[:, i]
+        rec, _, s, m = autoencode(model, head, frame, recipe.iterations, init)
+        colour = colour + F.mse_loss(rec[:, :3], colour_target(frame, recipe))
+        if i > 0 and recipe.motion_weight > 0:
+            shifts = flow(slots[-1], s)
+            step_motion = F.mse_loss(shifted_blend(clips[:, i - 1], shifts, m), frame)
+            if recipe.motion_both_ways:
+                step_motion = 0.5 * (step_motion + F.mse_loss(shifted_blend(frame, -shifts, masks[-1]), clips[:, i - 1]))
+            motion = motion + step_motion
+        slots.append(s)
+        masks.append(m)
+        recs.append(rec)
+        init = s
+    loss = recipe.colour_weight * colour / length
+    if recipe.motion_weight > 0:
+        loss = loss + recipe.motion_weight * motion / (length - 1)
+    if recipe.flow_weight > 0:
+        # motion of each frame's content, forward in time, in units of the search radius: the first frame takes the
+        # backward flow to its successor, every later one the forward flow from its predecessor
+        for i in range(length):
+            if i == 0:
+                target = -block_flow(clips[:, 1], clips[:, 0], recipe.flow_radius) / recipe.flow_radius
+            else:
+                target = block_flow(clips[:, i - 1], clips[:, i], recipe.flow_radius) / recipe.flow_radius
+            flow_loss = flow_loss + F.mse_loss(recs[i][:, 3:], target)
+        loss = loss + recipe.flow_weight * flow_loss / length
+    clip_slots = torch.stack(slots, 1)  # [N, L, K, S]
+    if recipe.contrast_weight > 0:
+        loss = loss + recipe.contrast_weight * slot_contrast_loss(clip_slots)
+    if teacher is not None:
+        target = teacher_clip_slots(teacher, clips, recipe.iterations)
+        loss = loss + recipe.kd_weight * slot_kd_loss(target, clip_slots, "index", projection)
+    return loss
 
 
 def pretrain_lr(recipe: PretrainConfig, step: int) -> float:
@@ -276,10 +354,14 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
         cfg = cfg.replace(trainable_backbone=True)  # stage 1 trains the backbone
     if (cfg.grid_height, cfg.grid_width) != (cfg.image_height, cfg.image_width):
         raise ValueError("pretrain: the backbone must keep one token per pixel (backbone_options.stride = 1)")
-    if recipe.batch_frames < 2 or recipe.batch_frames % 2:
-        raise ValueError("pretrain: batch_frames must be an even number >= 2")
+    if recipe.clip_length < 2:
+        raise ValueError("pretrain: clip_length must be >= 2")
+    if recipe.batch_frames < recipe.clip_length or recipe.batch_frames % recipe.clip_length:
+        raise ValueError(f"pretrain: batch_frames must be a positive multiple of clip_length ({recipe.clip_length})")
     if recipe.gap < 1:
         raise ValueError("pretrain: gap must be >= 1")
+    if recipe.colour_target not in ("rgb", "chromaticity"):
+        raise ValueError(f"pretrain: colour_target must be 'rgb' or 'chromaticity', got {recipe.colour_target!r}")
     torch.manual_seed(recipe.seed)
     np.random.seed(recipe.seed % (2**32))
     model = build_model(cfg)
@@ -308,7 +390,7 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
         step, elapsed, last_eval = int(state["step"]), float(state["elapsed"]), state.get("metrics")
         best_score = float(state.get("best_score", -math.inf))
         set_rng_state(state["rng"])
-    dataset = ClipDataset(data, recipe.batch_frames // 2, 2, recipe.gap, "any", recipe.flip_prob, recipe.seed, True,
+    dataset = ClipDataset(data, recipe.batch_frames // recipe.clip_length, recipe.clip_length, recipe.gap, "any", recipe.flip_prob, recipe.seed, True,
                           mean=cfg.mean, std=cfg.std)
     dataset.preload()
     if eval_data:
@@ -351,35 +433,13 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
         lr = pretrain_lr(recipe, step)
         for group in optimizer.param_groups:
             group["lr"] = lr
-        pairs = dataset.batch(step, size)
+        clips = dataset.batch(step, size)  # [N, L, 3, H, W]: frames t, t+g, …, t+(L−1)g of one video each
         if pairs_needed:
-            first, second = pairs[:, 0], pairs[:, 1]
-            rec0, _, slots0, masks0 = autoencode(model, head, first, recipe.iterations)
-            rec1, _, slots1, masks1 = autoencode(model, head, second, recipe.iterations, slots0)
-            loss = recipe.colour_weight * 0.5 * (F.mse_loss(rec0[:, :3], gaussian_blur(first, recipe.colour_blur))
-                                                 + F.mse_loss(rec1[:, :3], gaussian_blur(second, recipe.colour_blur)))
-            if recipe.motion_weight > 0:
-                shifts = flow(slots0, slots1)
-                motion = F.mse_loss(shifted_blend(first, shifts, masks1), second)
-                if recipe.motion_both_ways:
-                    motion = 0.5 * (motion + F.mse_loss(shifted_blend(second, -shifts, masks0), first))
-                loss = loss + recipe.motion_weight * motion
-            if recipe.flow_weight > 0:
-                # motion of each frame's content, forward in time, in units of the search radius
-                forward = block_flow(first, second, recipe.flow_radius) / recipe.flow_radius  # at x_{t+g}
-                backward = -block_flow(second, first, recipe.flow_radius) / recipe.flow_radius  # at x_t
-                flow_loss = 0.5 * (F.mse_loss(rec0[:, 3:], backward) + F.mse_loss(rec1[:, 3:], forward))
-                loss = loss + recipe.flow_weight * flow_loss
-            pair = torch.stack([slots0, slots1], 1)  # [N, 2, K, S]: the pair as a 2-frame clip
-            if recipe.contrast_weight > 0:
-                loss = loss + recipe.contrast_weight * slot_contrast_loss(pair)
-            if teacher is not None:
-                target = teacher_pair_slots(teacher, first, second, recipe.iterations)
-                loss = loss + recipe.kd_weight * slot_kd_loss(target, pair, "index", projection)
+            loss = clip_loss(recipe, model, head, flow, clips, teacher, projection)
         else:
-            frames = pairs.flatten(0, 1)
+            frames = clips.flatten(0, 1)
             reconstruction, _, _, _ = autoencode(model, head, frames, recipe.iterations)
-            loss = recipe.colour_weight * F.mse_loss(reconstruction, gaussian_blur(frames, recipe.colour_blur))
+            loss = recipe.colour_weight * F.mse_loss(reconstruction[:, :3], colour_target(frames, recipe))
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         if recipe.grad_clip > 0:
