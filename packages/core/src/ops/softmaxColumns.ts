@@ -8,9 +8,9 @@
  *   softmaxColumnsBackward:  out[b, r, c] = s·p[b, r, c]·(g[b, r, c] − Σ_r' p[b, r', c]·g[b, r', c])
  *
  * (the gradient of the logits x given p = softmaxColumns(x) and g = ∂L/∂p). Both run on WebAssembly
- * SIMD kernels (two columns per f64x2 lane pair, the forward one 4 pairs at a time so that 4
+ * SIMD kernels (two columns per f64x2 lane pair, the forward one 2 pairs at a time so that 2
  * independent exp chains interleave; exp as ops' expInPlace, expWasm.ts's instructions) over a copy
- * of the blocks in the kernels' own memory (rows padded with zeros to a multiple of 8 resp. 2 values),
+ * of the blocks in the kernels' own memory (rows padded with zeros to a multiple of 4 values),
  * where torch's softmax is vectorised too; without WebAssembly SIMD they run as plain loops over
  * `Math.exp`.
  */
@@ -79,8 +79,12 @@ function columnLoops(
   return { body, locals: 2 + pointers };
 }
 
-/** Column pairs per iteration of the forward kernel: U independent exp chains interleaved. */
-const U = 4;
+/**
+ * Column pairs per iteration of the forward kernel: U independent exp chains interleaved (measured at
+ * 11 × 13689 and 8 × 16 × 256: 2 pairs 4.6 ns a value, 4 pairs 4.9, 1 pair 5.5 — with 4 pairs the
+ * locals exceed the 16 SIMD registers of x64).
+ */
+const U = 2;
 
 /**
  * Forward kernel bytes: params ptr, blocks, rows, groups (of U column pairs), rowStride, blockStride,
@@ -326,7 +330,7 @@ function load(): Kernels | null {
  * (the rules of {@link softmaxColumns} and {@link softmaxColumnsBackward}, which are this class with
  * copies around it). `slots` independent inputs (e.g. a student's and a teacher's logits) each have a
  * p and a g region in {@link values}: `blocks`·`rows` rows of {@link stride} values (≥ width, a
- * multiple of 8), value (b, r, c) at `pOffset(slot)` resp. `gOffset(slot)` + (b·rows + r)·stride + c.
+ * multiple of 4), value (b, r, c) at `pOffset(slot)` resp. `gOffset(slot)` + (b·rows + r)·stride + c.
  * The caller writes g's `width` columns; the pad columns are zeroed by backward. Where WebAssembly
  * SIMD is unavailable the regions are a plain array and the passes plain loops over `Math.exp`.
  * The regions stay valid until the next ColumnSoftmax (or softmaxColumns call) is made.
