@@ -1,6 +1,6 @@
 import { CkaWorkspace, ckaMatrices, expectShape, InputError, type Tensor } from '@slotmatch/core';
 import { expectFiniteUnless } from '../common/checks.js';
-import { storedLike } from '../common/gradientLike.js';
+import { gradientLike } from '../common/gradientLike.js';
 import type { LossResult } from '../common/LossResult.js';
 
 /**
@@ -36,20 +36,18 @@ export function ckaAttentionLoss(teacher: Tensor, student: Tensor): LossResult<'
   let maps = 1;
   for (const d of teacher.dims.slice(0, -2)) maps *= d;
   const work = new CkaWorkspace(n, dt, ds);
-  const gt = new Float64Array(teacher.data.length);
-  const gs = new Float64Array(student.data.length);
+  // One map's gradients at a time in float64 (in cache across the map's products), then stored into
+  // the gradients (float32 for float32 inputs, gradientLike) — no full-size float64 intermediates.
+  const gt = gradientLike(teacher.data);
+  const gs = gradientLike(student.data);
+  const mapGrads = { x: new Float64Array(n * dt), y: new Float64Array(n * ds), scale: -1 / maps };
   let total = 0;
-  const scale = -1 / maps;
   for (let q = 0; q < maps; q++) {
-    total +=
-      1 -
-      ckaMatrices(teacher.data, q * n * dt, student.data, q * n * ds, work, {
-        x: gt,
-        y: gs,
-        xOffset: q * n * dt,
-        yOffset: q * n * ds,
-        scale,
-      });
+    mapGrads.x.fill(0);
+    mapGrads.y.fill(0);
+    total += 1 - ckaMatrices(teacher.data, q * n * dt, student.data, q * n * ds, work, mapGrads);
+    gt.set(mapGrads.x, q * n * dt);
+    gs.set(mapGrads.y, q * n * ds);
   }
   // Every value enters a column mean and the Gram sums, so a NaN/±∞ anywhere makes the total non-finite.
   expectFiniteUnless(total, [
@@ -59,8 +57,8 @@ export function ckaAttentionLoss(teacher: Tensor, student: Tensor): LossResult<'
   return {
     value: total / maps,
     grads: {
-      teacher: { data: storedLike(teacher.data, gt), dims: [...teacher.dims] },
-      student: { data: storedLike(student.data, gs), dims: [...student.dims] },
+      teacher: { data: gt, dims: [...teacher.dims] },
+      student: { data: gs, dims: [...student.dims] },
     },
   };
 }
