@@ -344,3 +344,14 @@ def test_clip_loss_of_two_frames_is_the_pair_objective_and_longer_clips_carry_sl
     with pytest.raises(ValueError, match="multiple of clip_length"):
         run_pretrain(squares, str(tmp_path / "bad"), cfg, PretrainConfig(max_steps=1, batch_frames=4, clip_length=3),
                      quiet=True)
+
+
+def test_colour_weight_holds_through_warmup_then_anneals_to_its_final_value():
+    from slotmatch_torch.recipes.pretrain import colour_weight_at
+
+    constant = PretrainConfig(max_steps=100, warmup_steps=10, colour_weight=0.8)
+    assert colour_weight_at(constant, 0) == colour_weight_at(constant, 99) == 0.8
+    annealed = PretrainConfig(max_steps=110, warmup_steps=10, colour_weight=1.0, colour_weight_final=0.2)
+    assert colour_weight_at(annealed, 5) == 1.0 and colour_weight_at(annealed, 10) == 1.0
+    assert colour_weight_at(annealed, 60) == pytest.approx(0.6)
+    assert colour_weight_at(annealed, 110) == pytest.approx(0.2)

@@ -30,6 +30,9 @@ def main(argv) -> int:
                    help=f"weight of the per-slot translation loss between x_t and x_(t+gap); 0 = frames alone (default {d.motion_weight})")
     p.add_argument("--colour-weight", type=float, default=d.colour_weight,
                    help=f"weight of the one-colour-per-slot reconstruction (default {d.colour_weight})")
+    p.add_argument("--colour-weight-final", type=float, default=None,
+                   help="anneal the colour weight after warm-up along a half cosine down to this value at --max-steps "
+                   "(default: constant)")
     p.add_argument("--motion-both-ways", action="store_true",
                    help="also rebuild x_t from x_(t+gap) with the opposite shifts under the masks of x_t")
     p.add_argument("--flow-weight", type=float, default=d.flow_weight,
@@ -82,7 +85,7 @@ def main(argv) -> int:
         cfg = cfg.replace(backbone_options=options)
         recipe = PretrainConfig(max_steps=args.max_steps, batch_frames=args.batch_frames, lr=args.lr,
                                 warmup_steps=args.warmup_steps, min_lr_ratio=args.min_lr_ratio, seed=args.seed,
-                                contrast_weight=args.contrast_weight, colour_weight=args.colour_weight,
+                                contrast_weight=args.contrast_weight, colour_weight=args.colour_weight, colour_weight_final=args.colour_weight_final,
                                 motion_both_ways=args.motion_both_ways, flow_weight=args.flow_weight,
                                 colour_blur=args.colour_blur, colour_target=args.colour_target, clip_length=args.clip_length,
                                 kd_weight=args.kd_weight if args.teacher else 0.0,

@@ -69,6 +69,10 @@ class PretrainConfig:
     #: weight of the colour reconstruction L_rec (1 = the original autoencoder); a low weight leaves the grouping to
     #: the motion term (one colour per slot alone clusters colours: striped objects and checked backgrounds split)
     colour_weight: float = 1.0
+    #: the colour weight at ``max_steps``: after warm-up it follows a half cosine from ``colour_weight`` to this value
+    #: (None = constant). Early binding needs the colour term; later it keeps splitting textures into colour clusters,
+    #: which the motion term (a shifted copy of the previous frame renders any texture) does not do
+    colour_weight_final: Optional[float] = None
     #: also rebuild x_t from x_{t+gap} with the opposite shifts under the masks of x_t (both directions of motion)
     motion_both_ways: bool = False
     #: weight of the block-matching flow target (recipes/block_flow.py): the colour head also outputs one motion
@@ -266,7 +270,8 @@ def teacher_clip_slots(teacher: nn.Module, clips: torch.Tensor, iterations: int)
 
 
 def clip_loss(recipe: PretrainConfig, model: nn.Module, head: nn.Module, flow: nn.Module, clips: torch.Tensor,
-              teacher: Optional[nn.Module] = None, projection: Optional[nn.Module] = None) -> torch.Tensor:
+              teacher: Optional[nn.Module] = None, projection: Optional[nn.Module] = None,
+              colour_weight: Optional[float] = None) -> torch.Tensor:
     """Stage-1 loss of a batch of clips [N, L, 3, H, W] (L = ``clip_length`` frames, ``gap`` apart), slots carried
     from each frame to the next (frame 0 from the learned initial slots):
 
@@ -275,7 +280,8 @@ def clip_loss(recipe: PretrainConfig, model: nn.Module, head: nn.Module, flow: n
 
     With L = 2 this is the pair objective of the module doc; longer clips train the carry the evaluation and the
     runtimes use over whole videos (frame t's slots initialise frame t+1's), with the gradient of every later
-    frame flowing back through the straight-through initialisations."""
+    frame flowing back through the straight-through initialisations. ``colour_weight`` overrides λ_colour (the
+    scheduled weight of :func:`colour_weight_at`)."""
     length = clips.shape[1]
     colour = motion = flow_loss = clips.new_zeros(())
     slots, masks, recs = [], [], []
@@ -294,7 +300,7 @@ def clip_loss(recipe: PretrainConfig, model: nn.Module, head: nn.Module, flow: n
         masks.append(m)
         recs.append(rec)
         init = s
-    loss = recipe.colour_weight * colour / length
+    loss = (recipe.colour_weight if colour_weight is None else colour_weight) * colour / length
     if recipe.motion_weight > 0:
         loss = loss + recipe.motion_weight * motion / (length - 1)
     if recipe.flow_weight > 0:
@@ -316,16 +322,33 @@ def clip_loss(recipe: PretrainConfig, model: nn.Module, head: nn.Module, flow: n
     return loss
 
 
+def cosine_progress(recipe: PretrainConfig, step: int) -> float:
+    """The half-cosine factor of the stage-1 schedules: 1 through warm-up, then (1 + cos(π·u))/2 with
+    u = (step − warmup_steps)/(max_steps − warmup_steps) clipped to [0, 1], so 0 at ``max_steps``."""
+    if step < recipe.warmup_steps:
+        return 1.0
+    span = max(recipe.max_steps - recipe.warmup_steps, 1)
+    progress = min(1.0, (step - recipe.warmup_steps) / span)
+    return 0.5 * (1.0 + math.cos(math.pi * progress))
+
+
+def colour_weight_at(recipe: PretrainConfig, step: int) -> float:
+    """λ_colour at ``step``: ``colour_weight`` through warm-up, then a half cosine down to ``colour_weight_final``
+    at ``max_steps`` (constant when that is None)."""
+    if recipe.colour_weight_final is None:
+        return recipe.colour_weight
+    final = recipe.colour_weight_final
+    return final + (recipe.colour_weight - final) * cosine_progress(recipe, step)
+
+
 def pretrain_lr(recipe: PretrainConfig, step: int) -> float:
     """Learning rate at ``step`` (0-based): linear warm-up over ``warmup_steps``, then a half cosine from ``lr`` to
     ``min_lr_ratio``·lr at ``max_steps`` (SGDR's annealing, Loshchilov & Hutter 2017, without restarts). Stage 1 with
     a constant rate peaked near 1,000 steps and then lost its grouping (python/README.md); annealing holds it."""
     if step < recipe.warmup_steps:
         return recipe.lr * (step + 1) / recipe.warmup_steps
-    span = max(recipe.max_steps - recipe.warmup_steps, 1)
-    progress = min(1.0, (step - recipe.warmup_steps) / span)
     floor = recipe.min_lr_ratio
-    return recipe.lr * (floor + (1.0 - floor) * 0.5 * (1.0 + math.cos(math.pi * progress)))
+    return recipe.lr * (floor + (1.0 - floor) * cosine_progress(recipe, step))
 
 
 def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainConfig] = None, *,
@@ -435,11 +458,11 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
             group["lr"] = lr
         clips = dataset.batch(step, size)  # [N, L, 3, H, W]: frames t, t+g, …, t+(L−1)g of one video each
         if pairs_needed:
-            loss = clip_loss(recipe, model, head, flow, clips, teacher, projection)
+            loss = clip_loss(recipe, model, head, flow, clips, teacher, projection, colour_weight_at(recipe, step))
         else:
             frames = clips.flatten(0, 1)
             reconstruction, _, _, _ = autoencode(model, head, frames, recipe.iterations)
-            loss = recipe.colour_weight * F.mse_loss(reconstruction[:, :3], colour_target(frames, recipe))
+            loss = colour_weight_at(recipe, step) * F.mse_loss(reconstruction[:, :3], colour_target(frames, recipe))
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         if recipe.grad_clip > 0:
