@@ -6,7 +6,8 @@
 //   out/report.md, out/report.json   quality (video FG-ARI, mBO, unsupervised J&F against the sample's ground
 //                                    truth) and speed (frames per second of runtime-node on the CPU, same run)
 // The sample is regenerated from its seed by slotmatch-synth: a test-split video no model was trained on.
-//   node scripts/main.mjs [--out DIR] [--seed N] [--frames T] [--teacher DIR] [--student DIR] [--threads N]
+//   node scripts/main.mjs [--out DIR] [--seed N] [--frames T] [--difficulty D] [--teacher DIR] [--student DIR]
+//                         [--threads N]
 //   node scripts/main.mjs --gt DIR --pred DIR [--json FILE]   metrics only (`slotmatch-eval objects`)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -24,12 +25,17 @@ if (argv.includes('--gt') || argv.includes('--pred')) {
   process.exit(run.status ?? 1);
 }
 
+/** The synthetic world the shipped models were trained on. */
+const WORLD = JSON.parse(await readFile(join(root, 'models', 'world.json'), 'utf8'));
+
 const { values: opts } = parseArgs({
   args: argv,
   options: {
     out: { type: 'string', default: join(root, 'out') },
     seed: { type: 'string', default: '2026' },
     frames: { type: 'string', default: '24' },
+    // the shipped models' world (models/world.json) unless asked otherwise
+    difficulty: { type: 'string', default: `${WORLD.difficulty}` },
     teacher: { type: 'string' },
     student: { type: 'string', default: join(root, 'models', 'slotmatch-student') },
     threads: { type: 'string', default: '1' },
@@ -96,6 +102,8 @@ async function main() {
       '1',
       '--frames',
       opts.frames,
+      '--difficulty',
+      opts.difficulty,
       '--overwrite',
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
@@ -205,7 +213,7 @@ async function main() {
   }));
   const [t, s] = rows;
   const table = [
-    `Sample: ${video} (slotmatch-synth --split test --seed ${opts.seed} --frames ${opts.frames}, ${width}×${height}), runtime-node CPU, ${threads} thread(s).`,
+    `Sample: ${video} (slotmatch-synth --split test --seed ${opts.seed} --frames ${opts.frames} --difficulty ${opts.difficulty}, ${width}×${height}), runtime-node CPU, ${threads} thread(s).`,
     '',
     '| model | bundle | parameters | video FG-ARI | video mBO | J&F | frames/s | ms/frame |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',

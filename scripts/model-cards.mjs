@@ -22,8 +22,17 @@ import { segmentSplit } from '@slotmatch/example-distill-end-to-end/dist/index.j
 import { evaluateFolders } from '@slotmatch/example-evaluate-masks';
 
 const root = resolve(import.meta.dirname, '..');
+/** The shipped world (models/world.json): the synth parameters the models were trained on. */
+const WORLD = JSON.parse(await readFile(join(root, 'models', 'world.json'), 'utf8'));
 /** The test split every card is measured on: what slotmatch-synth wrote next to the training split. */
-export const TEST_SPLIT = { seed: 6, videos: 20, frames: 16, width: 64, height: 64 };
+export const TEST_SPLIT = {
+  seed: WORLD.seed,
+  videos: WORLD.videos.test,
+  frames: WORLD.frames,
+  width: WORLD.width,
+  height: WORLD.height,
+  difficulty: WORLD.difficulty,
+};
 /** issue #6 "Must show". */
 const TARGETS = { teacherFgAri: 0.75, teacherMbo: 0.5, studentVsTeacher: 0.95, paramRatio: 3, fpsRatio: 2 };
 const BEGIN = '<!-- model-cards:begin (written by scripts/model-cards.mjs; do not edit) -->';
@@ -69,7 +78,8 @@ function testSplit(work) {
   const s = TEST_SPLIT;
   const cli = join(root, 'packages', 'synth', 'dist', 'cli.js');
   const args = [cli, '--out', work, '--split', 'test', '--seed', `${s.seed}`, '--videos', `${s.videos}`];
-  args.push('--frames', `${s.frames}`, '--width', `${s.width}`, '--height', `${s.height}`, '--overwrite');
+  args.push('--frames', `${s.frames}`, '--width', `${s.width}`, '--height', `${s.height}`);
+  args.push('--difficulty', `${s.difficulty}`, '--overwrite');
   const run = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   if (run.status !== 0) throw new Error(`slotmatch-synth failed (exit ${run.status})`);
   return join(work, 'test');
@@ -144,7 +154,7 @@ function measuredOn(meta) {
   const s = TEST_SPLIT;
   return (
     `the synthetic test split (\`slotmatch-synth --split test --seed ${s.seed} --videos ${s.videos} --frames ${s.frames} ` +
-    `--width ${s.width} --height ${s.height}\`, never trained on), runtime-node ${meta.provider} with ${meta.threads} ` +
+    `--width ${s.width} --height ${s.height} --difficulty ${s.difficulty}\`, never trained on), runtime-node ${meta.provider} with ${meta.threads} ` +
     `thread(s), all bundles in one run on ${meta.date}`
   );
 }
