@@ -355,3 +355,23 @@ def test_colour_weight_holds_through_warmup_then_anneals_to_its_final_value():
     assert colour_weight_at(annealed, 5) == 1.0 and colour_weight_at(annealed, 10) == 1.0
     assert colour_weight_at(annealed, 60) == pytest.approx(0.6)
     assert colour_weight_at(annealed, 110) == pytest.approx(0.2)
+
+
+def test_attention_evaluation_runs_the_bundle_iteration_counts(squares, monkeypatch):
+    import slotmatch_torch.recipes.pretrain as pretrain
+
+    cfg = small(iterations_first=3, iterations_next=1)
+    model, head = build_model(cfg), pretrain.ColourHead(cfg.slot_dim)
+    counts = []
+    real = pretrain.autoencode
+
+    def spy(model, head, frames, iterations, init=None):
+        counts.append(iterations)
+        return real(model, head, frames, iterations, init)
+
+    monkeypatch.setattr(pretrain, "autoencode", spy)
+    pretrain.evaluate_attention(model, head, squares, max_videos=1)
+    assert counts[0] == 3 and len(counts) > 1 and set(counts[1:]) == {1}
+    counts.clear()
+    pretrain.evaluate_attention(model, head, squares, 2, max_videos=1)
+    assert set(counts) == {2}
