@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { WORLD } from './world.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const argv = process.argv.slice(2);
@@ -24,9 +25,6 @@ if (argv.includes('--gt') || argv.includes('--pred')) {
   const run = spawnSync(process.execPath, [cli, 'objects', ...argv], { stdio: 'inherit' });
   process.exit(run.status ?? 1);
 }
-
-/** The synthetic world the shipped models were trained on. */
-const WORLD = JSON.parse(await readFile(join(root, 'models', 'world.json'), 'utf8'));
 
 const { values: opts } = parseArgs({
   args: argv,

@@ -20,10 +20,9 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { segmentSplit } from '@slotmatch/example-distill-end-to-end/dist/index.js';
 import { evaluateFolders } from '@slotmatch/example-evaluate-masks';
+import { WORLD } from './world.mjs';
 
 const root = resolve(import.meta.dirname, '..');
-/** The shipped world (models/world.json): the synth parameters the models were trained on. */
-const WORLD = JSON.parse(await readFile(join(root, 'models', 'world.json'), 'utf8'));
 /** The test split every card is measured on: what slotmatch-synth wrote next to the training split. */
 export const TEST_SPLIT = {
   seed: WORLD.seed,

@@ -6,7 +6,7 @@ import sys
 
 
 def main(argv) -> int:
-    from ..recipes.pretrain import PretrainConfig, run_pretrain
+    from ..recipes.pretrain import COLOUR_TARGETS, PretrainConfig, run_pretrain
 
     d = PretrainConfig()
     p = argparse.ArgumentParser(
@@ -40,7 +40,7 @@ def main(argv) -> int:
                    f"its mask (default {d.flow_weight} = off)")
     p.add_argument("--colour-blur", type=float, default=d.colour_blur,
                    help=f"σ in pixels of a Gaussian blur of the colour target (default {d.colour_blur} = none)")
-    p.add_argument("--colour-target", choices=("rgb", "chromaticity"), default=d.colour_target,
+    p.add_argument("--colour-target", choices=COLOUR_TARGETS, default=d.colour_target,
                    help="what the colour term reconstructs: the frames, or their chromaticity 3·x/(r+g+b+0.1) "
                    f"(brightness divided out; default {d.colour_target})")
     p.add_argument("--gap", type=int, default=d.gap, help=f"frames between consecutive frames of a clip (default {d.gap})")
@@ -85,9 +85,11 @@ def main(argv) -> int:
         cfg = cfg.replace(backbone_options=options)
         recipe = PretrainConfig(max_steps=args.max_steps, batch_frames=args.batch_frames, lr=args.lr,
                                 warmup_steps=args.warmup_steps, min_lr_ratio=args.min_lr_ratio, seed=args.seed,
-                                contrast_weight=args.contrast_weight, colour_weight=args.colour_weight, colour_weight_final=args.colour_weight_final,
+                                contrast_weight=args.contrast_weight, colour_weight=args.colour_weight,
+                                colour_weight_final=args.colour_weight_final,
                                 motion_both_ways=args.motion_both_ways, flow_weight=args.flow_weight,
-                                colour_blur=args.colour_blur, colour_target=args.colour_target, clip_length=args.clip_length,
+                                colour_blur=args.colour_blur, colour_target=args.colour_target,
+                                clip_length=args.clip_length,
                                 kd_weight=args.kd_weight if args.teacher else 0.0,
                                 teacher=os.path.abspath(args.teacher) if args.teacher else None, motion_weight=args.motion_weight,
                                 gap=args.gap)

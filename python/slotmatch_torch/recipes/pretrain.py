@@ -18,6 +18,9 @@ x_t shifted by d_k (bilinear, border padding), blended by the attention masks A'
     L_motion = mean_p ‖Σ_k A'[k, p]·shift(x_t, d_k)[p] − x_{t+g}[p]‖²
     L = ½(L_rec(x_t) + L_rec(x_{t+g})) + λ_motion·L_motion
 
+With ``clip_length`` L > 2 a sample is a clip of L frames ``gap`` apart, the slots carried from each to the next, and
+the terms are averaged over its frames and consecutive pairs (:func:`clip_loss`).
+
 A slot that covers pixels moving together explains them with one shift — the common-fate cue of motion
 grouping; on the synthetic world it roughly doubled FG-ARI after 600 steps against L_rec alone (curves in
 python/README.md). Only the frames are read (never the masks). The weights keep the SlotContrast model's names
@@ -50,6 +53,10 @@ from ..train.metrics import hard_labels, video_object_metrics
 CHECKPOINT, BEST, LOG, CONFIG = "checkpoint.pt", "best.pt", "log.jsonl", "config.json"
 #: the weights stage 1 trains (and stores); the predictor and decoder are left to stage 2
 STAGE1_PREFIXES = ("initializer.", "encoder.module.", "processor.module.corrector.")
+
+
+#: what the colour term can reconstruct (``PretrainConfig.colour_target``)
+COLOUR_TARGETS = ("rgb", "chromaticity")
 
 
 @dataclass
@@ -99,6 +106,10 @@ class PretrainConfig:
     teacher: Optional[str] = None
     #: after warm-up, lr follows a half cosine from ``lr`` down to ``min_lr_ratio``·lr at ``max_steps`` (1 = constant)
     min_lr_ratio: float = 0.05
+
+    def __post_init__(self):
+        if self.colour_target not in COLOUR_TARGETS:
+            raise ValueError(f"pretrain: colour_target must be one of {COLOUR_TARGETS}, got {self.colour_target!r}")
 
 
 class ColourHead(nn.Module):
@@ -168,11 +179,7 @@ def chromaticity(frames: torch.Tensor, eps: float = CHROMATICITY_EPS) -> torch.T
 def colour_target(frames: torch.Tensor, recipe: "PretrainConfig") -> torch.Tensor:
     """The target of the colour term: the frames or their chromaticity (``colour_target``), then blurred
     (``colour_blur``)."""
-    if recipe.colour_target == "chromaticity":
-        frames = chromaticity(frames)
-    elif recipe.colour_target != "rgb":
-        raise ValueError(f"pretrain: colour_target must be 'rgb' or 'chromaticity', got {recipe.colour_target!r}")
-    return gaussian_blur(frames, recipe.colour_blur)
+    return gaussian_blur(chromaticity(frames) if recipe.colour_target == "chromaticity" else frames, recipe.colour_blur)
 
 
 def bo_qsa_slots(corrector: nn.Module, init: torch.Tensor, tokens: torch.Tensor, iterations: int) -> Dict[str, torch.Tensor]:
@@ -388,8 +395,6 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
         raise ValueError(f"pretrain: batch_frames must be a positive multiple of clip_length ({recipe.clip_length})")
     if recipe.gap < 1:
         raise ValueError("pretrain: gap must be >= 1")
-    if recipe.colour_target not in ("rgb", "chromaticity"):
-        raise ValueError(f"pretrain: colour_target must be 'rgb' or 'chromaticity', got {recipe.colour_target!r}")
     torch.manual_seed(recipe.seed)
     np.random.seed(recipe.seed % (2**32))
     model = build_model(cfg)
@@ -418,7 +423,8 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
         step, elapsed, last_eval = int(state["step"]), float(state["elapsed"]), state.get("metrics")
         best_score = float(state.get("best_score", -math.inf))
         set_rng_state(state["rng"])
-    dataset = ClipDataset(data, recipe.batch_frames // recipe.clip_length, recipe.clip_length, recipe.gap, "any", recipe.flip_prob, recipe.seed, True,
+    dataset = ClipDataset(data, recipe.batch_frames // recipe.clip_length, recipe.clip_length, recipe.gap, "any",
+                          recipe.flip_prob, recipe.seed, True,
                           mean=cfg.mean, std=cfg.std)
     dataset.preload()
     if eval_data:
@@ -452,8 +458,8 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
     started_process = time.perf_counter()
     losses = []
     size = (cfg.image_height, cfg.image_width)
-    # every term but the colour one compares the two frames of a pair (the flow target needs both too)
-    pairs_needed = max(recipe.motion_weight, recipe.flow_weight, recipe.contrast_weight, recipe.kd_weight) > 0
+    # every term but the colour one compares frames of a clip (the flow target needs two too)
+    clips_needed = max(recipe.motion_weight, recipe.flow_weight, recipe.contrast_weight, recipe.kd_weight) > 0
     while step < recipe.max_steps:
         if time_limit is not None and time.perf_counter() - started_process >= time_limit:
             break
@@ -462,7 +468,7 @@ def run_pretrain(data: str, out: str, model_config, recipe: Optional[PretrainCon
         for group in optimizer.param_groups:
             group["lr"] = lr
         clips = dataset.batch(step, size)  # [N, L, 3, H, W]: frames t, t+g, …, t+(L−1)g of one video each
-        if pairs_needed:
+        if clips_needed:
             loss = clip_loss(recipe, model, head, flow, clips, teacher, projection, colour_weight_at(recipe, step))
         else:
             frames = clips.flatten(0, 1)
