@@ -4,10 +4,11 @@
 //   out/<model>/masks/<video>/*.png  label maps (palette PNGs, label = slot index + 1)
 //   out/overlay.gif                  side by side: frame | teacher | student, labels blended over the frame
 //   out/report.md, out/report.json   quality (video FG-ARI, mBO, unsupervised J&F against the sample's ground
-//                                    truth) and speed (frames per second of runtime-node on the CPU, same run)
+//                                    truth) and speed (frames per second of runtime-node on the CPU, same run:
+//                                    the median of --rounds interleaved rounds, core measureSpeedRounds)
 // The sample is regenerated from its seed by slotmatch-synth: a test-split video no model was trained on.
 //   node scripts/main.mjs [--out DIR] [--seed N] [--frames T] [--difficulty D] [--teacher DIR] [--student DIR]
-//                         [--threads N]
+//                         [--threads N] [--rounds N]
 //   node scripts/main.mjs --gt DIR --pred DIR [--json FILE]   metrics only (`slotmatch-eval objects`)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -31,17 +32,18 @@ const { values: opts } = parseArgs({
   options: {
     out: { type: 'string', default: join(root, 'out') },
     seed: { type: 'string', default: '2026' },
-    frames: { type: 'string', default: '24' },
+    frames: { type: 'string', default: `${WORLD.frames}` },
     // the shipped models' world (models/world.json) unless asked otherwise
     difficulty: { type: 'string', default: `${WORLD.difficulty}` },
     teacher: { type: 'string' },
     student: { type: 'string', default: join(root, 'models', 'slotmatch-student') },
     threads: { type: 'string', default: '1' },
+    rounds: { type: 'string', default: '5' },
     scale: { type: 'string', default: '3' },
   },
 });
 
-const { TimingAccumulator } = await import('@slotmatch/core');
+const { measureSpeedRounds, speedRatio } = await import('@slotmatch/core');
 const { encodePalettePng } = await import('@slotmatch/metrics');
 const { createNodeBackend, createOverlayWriter, listImages, loadSegmenter, readImageFolder } = await import(
   '@slotmatch/runtime-node'
@@ -52,7 +54,9 @@ const { evaluateFolders } = await import('@slotmatch/example-evaluate-masks');
 async function findTeacher() {
   if (opts.teacher) return resolve(opts.teacher);
   const dir = join(root, 'models');
-  for (const e of (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).sort()) {
+  for (const e of (await readdir(dir, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const path = join(dir, e.name, 'model.json');
     if (existsSync(path) && JSON.parse(await readFile(path, 'utf8')).role === 'teacher')
       return join(dir, e.name);
@@ -120,27 +124,28 @@ async function main() {
   ];
   const frames = [];
   for await (const f of readImageFolder(framesDir)) frames.push(f);
-  // Both models are loaded and run once over the whole video before either is timed (onnxruntime and the
-  // JavaScript pre/post-processing warm up on the first runs, which would otherwise count against the first).
   for (const m of models) {
     m.segmenter = await loadSegmenter(m.bundle, { backend });
-    for await (const _ of m.segmenter.segment(frames)) {
-      // untimed warm-up
-    }
+    m.manifest = m.segmenter.manifest;
+    m.labels = [];
+    for await (const r of m.segmenter.segment(frames)) m.labels.push(r.labels);
   }
+  // Speed: both models over the whole video in interleaved rounds after a warm-up (rule in core speedRounds).
+  let measured;
+  try {
+    measured = await measureSpeedRounds(
+      models.map((m) => m.segmenter),
+      [frames],
+      { rounds: Number.parseInt(opts.rounds, 10) },
+    );
+  } finally {
+    for (const m of models) await m.segmenter.dispose();
+  }
+  models.forEach((m, i) => {
+    m.fps = measured.framesPerSecond[i];
+  });
+  const ratio = speedRatio(measured, 1, 0);
   for (const m of models) {
-    try {
-      const timings = new TimingAccumulator();
-      m.labels = [];
-      for await (const r of m.segmenter.segment(frames)) {
-        timings.add(r.timings);
-        m.labels.push(r.labels);
-      }
-      m.manifest = m.segmenter.manifest;
-      m.speed = timings.summary();
-    } finally {
-      await m.segmenter.dispose();
-    }
     const masks = join(out, m.key, 'masks');
     const tmp = `${masks}.partial-${process.pid}`;
     await rm(tmp, { recursive: true, force: true });
@@ -205,9 +210,9 @@ async function main() {
     videoFgAri: m.eval['FG-ARI'],
     videoMbo: m.eval.mBO,
     jf: m.eval['J&F-Mean'],
-    framesPerSecond: m.speed.framesPerSecond,
-    msPerFrame: m.speed.meanMs.totalMs,
-    meanMs: m.speed.meanMs,
+    framesPerSecond: m.fps.median,
+    framesPerSecondRange: [m.fps.min, m.fps.max],
+    msPerFrame: 1000 / m.fps.median,
   }));
   const [t, s] = rows;
   const table = [
@@ -221,13 +226,14 @@ async function main() {
         `${fixed(r.jf)} | ${fixed(r.framesPerSecond, 1)} | ${fixed(r.msPerFrame, 2)} |`,
     ),
     '',
-    `student vs teacher: ${fixed(t.parameters / s.parameters, 2)}× fewer parameters, ${fixed(s.framesPerSecond / t.framesPerSecond, 2)}× the frames per second.`,
+    `student vs teacher: ${fixed(t.parameters / s.parameters, 2)}× fewer parameters, ${fixed(ratio.median, 2)}× the frames per second ` +
+      `(median of ${measured.passes[0].length} interleaved rounds; ${fixed(ratio.min, 2)}–${fixed(ratio.max, 2)}×).`,
     '',
   ].join('\n');
   await writeFile(join(out, 'report.md'), `# Main job: teacher and student on a sample video\n\n${table}`);
   await writeFile(
     join(out, 'report.json'),
-    `${JSON.stringify({ video, seed: Number(opts.seed), rows }, null, 2)}\n`,
+    `${JSON.stringify({ video, seed: Number(opts.seed), rows, speedRatio: ratio }, null, 2)}\n`,
   );
   process.stdout.write(
     `${table}\nwrote ${gifPath}, ${join(out, 'teacher', 'masks')}, ${join(out, 'student', 'masks')}, ` +

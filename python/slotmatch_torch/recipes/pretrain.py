@@ -268,15 +268,19 @@ def load_stage1_teacher(path: str) -> nn.Module:
     return teacher
 
 
-def teacher_clip_slots(teacher: nn.Module, clips: torch.Tensor, iterations: int) -> torch.Tensor:
-    """The frozen teacher's slots of clips [N, L, 3, H, W], carried from frame to frame as in training: [N, L, K, S]."""
+def teacher_clip_slots(teacher: nn.Module, clips: torch.Tensor) -> torch.Tensor:
+    """The frozen teacher's slots of clips [N, L, 3, H, W], carried from frame to frame as its bundle runs them:
+    ``iterations_first`` slot-attention iterations on frame 0 (from the learned initial slots), ``iterations_next``
+    on every later frame (from the previous frame's slots), both of ``teacher.config``. The slot-KD target is thus
+    the teacher as shipped, not the teacher under the training count: [N, L, K, S]."""
+    cfg = teacher.config
     with torch.no_grad():
         corrector = teacher.processor.module.corrector
         slots = []
         init = teacher.initializer(clips.shape[0])
-        for frames in clips.unbind(1):
+        for index, frames in enumerate(clips.unbind(1)):
             tokens = teacher.encoder.module.output_transform(teacher.encode(frames))
-            init = corrector(init, tokens, iterations)["slots"]
+            init = corrector(init, tokens, cfg.iterations_first if index == 0 else cfg.iterations_next)["slots"]
             slots.append(init)
         return torch.stack(slots, 1)
 
@@ -329,7 +333,7 @@ def clip_loss(recipe: PretrainConfig, model: nn.Module, head: nn.Module, flow: n
     if recipe.contrast_weight > 0:
         loss = loss + recipe.contrast_weight * slot_contrast_loss(clip_slots)
     if teacher is not None:
-        target = teacher_clip_slots(teacher, clips, recipe.iterations)
+        target = teacher_clip_slots(teacher, clips)
         loss = loss + recipe.kd_weight * slot_kd_loss(target, clip_slots, "index", projection)
     return loss
 

@@ -28,4 +28,12 @@ export {
 } from './ortSessionAdapter.js';
 export { type ProviderFailure, probeProviders } from './probeProviders.js';
 export { type FrameResult, type FrameSource, Segmenter, type SegmentOptions } from './segmenter.js';
+export {
+  measureSpeedRounds,
+  type RoundSpread,
+  roundSpread,
+  type SpeedRounds,
+  type SpeedRoundsOptions,
+  speedRatio,
+} from './speedRounds.js';
 export { type FrameTimings, nowMs, TimingAccumulator, type TimingSummary } from './timings.js';
