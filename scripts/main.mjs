@@ -38,7 +38,7 @@ const { values: opts } = parseArgs({
     teacher: { type: 'string' },
     student: { type: 'string', default: join(root, 'models', 'slotmatch-student') },
     threads: { type: 'string', default: '1' },
-    rounds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '15' },
     scale: { type: 'string', default: '3' },
   },
 });
