@@ -268,19 +268,18 @@ def load_stage1_teacher(path: str) -> nn.Module:
     return teacher
 
 
-def teacher_clip_slots(teacher: nn.Module, clips: torch.Tensor) -> torch.Tensor:
-    """The frozen teacher's slots of clips [N, L, 3, H, W], carried from frame to frame as its bundle runs them:
-    ``iterations_first`` slot-attention iterations on frame 0 (from the learned initial slots), ``iterations_next``
-    on every later frame (from the previous frame's slots), both of ``teacher.config``. The slot-KD target is thus
-    the teacher as shipped, not the teacher under the training count: [N, L, K, S]."""
-    cfg = teacher.config
+def teacher_clip_slots(teacher: nn.Module, clips: torch.Tensor, iterations: int) -> torch.Tensor:
+    """The frozen teacher's slots of clips [N, L, 3, H, W], carried from frame to frame with ``iterations``
+    slot-attention iterations on every frame: the count the student's own slots get in :func:`clip_loss`, so target
+    and student run the same computation: [N, L, K, S]. (The teacher's bundle counts, 3 on the first frame and 2
+    later, as the target gave a worse student on the synthetic world: python/README.md.)"""
     with torch.no_grad():
         corrector = teacher.processor.module.corrector
         slots = []
         init = teacher.initializer(clips.shape[0])
-        for index, frames in enumerate(clips.unbind(1)):
+        for frames in clips.unbind(1):
             tokens = teacher.encoder.module.output_transform(teacher.encode(frames))
-            init = corrector(init, tokens, cfg.iterations_first if index == 0 else cfg.iterations_next)["slots"]
+            init = corrector(init, tokens, iterations)["slots"]
             slots.append(init)
         return torch.stack(slots, 1)
 
@@ -333,7 +332,7 @@ def clip_loss(recipe: PretrainConfig, model: nn.Module, head: nn.Module, flow: n
     if recipe.contrast_weight > 0:
         loss = loss + recipe.contrast_weight * slot_contrast_loss(clip_slots)
     if teacher is not None:
-        target = teacher_clip_slots(teacher, clips)
+        target = teacher_clip_slots(teacher, clips, recipe.iterations)
         loss = loss + recipe.kd_weight * slot_kd_loss(target, clip_slots, "index", projection)
     return loss
 
