@@ -17,7 +17,19 @@
  * NaN stays NaN. The module (≈ 400 bytes) is assembled here and compiled synchronously on first use;
  * without WebAssembly SIMD, {@link expInPlace} loops over `Math.exp`.
  */
-import { f64x2Const, get, I32, i32, i64x2Const, moduleOf, set, simd, uleb, V128 } from './wasmAssembler.js';
+import {
+  f64x2Const,
+  get,
+  I32,
+  i32,
+  i64x2Const,
+  instantiateKernels,
+  moduleOf,
+  set,
+  simd,
+  uleb,
+  V128,
+} from './wasmAssembler.js';
 
 /** Vectors (of two values) per loop iteration. */
 const U = 8;
@@ -198,20 +210,12 @@ interface Kernel {
 let kernel: Kernel | null | undefined;
 
 function load(): Kernel | null {
-  if (kernel !== undefined) return kernel;
-  kernel = null;
-  try {
-    const bytes = expKernelBytes();
-    if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) {
-      const memory = new WebAssembly.Memory({ initial: Math.ceil((SUM_AT + 16) / 65536) });
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-      kernel = {
-        view: new Float64Array(memory.buffer, 0, CHUNK + 2 * U + 2),
-        exp: instance.exports.exp as Kernel['exp'],
-      };
-    }
-  } catch {
-    kernel = null;
+  if (kernel === undefined) {
+    const k = instantiateKernels(() => [expKernelBytes()], Math.ceil((SUM_AT + 16) / 65536));
+    kernel = k && {
+      view: new Float64Array(k.memory.buffer, 0, CHUNK + 2 * U + 2),
+      exp: k.exports[0]!.exp as Kernel['exp'],
+    };
   }
   return kernel;
 }

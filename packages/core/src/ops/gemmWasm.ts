@@ -24,7 +24,7 @@
  */
 import type { FloatArray } from '../tensor/Tensor.js';
 import { packKernelBytes, packPanels } from './gemmPack.js';
-import { F64, get, I32, i32, moduleOf, set, simd, uleb, V128 } from './wasmAssembler.js';
+import { F64, get, I32, i32, instantiateKernels, moduleOf, set, simd, uleb, V128 } from './wasmAssembler.js';
 
 /** Rows of A (and of C) per register block of the kernel (the packing kernels make 4-row panels). */
 export const BLOCK_ROWS = 4;
@@ -135,24 +135,17 @@ interface Kernel {
 let kernel: Kernel | null | undefined;
 
 function load(): Kernel | null {
-  if (kernel !== undefined) return kernel;
-  kernel = null;
-  try {
-    const modules = [gemmKernelBytes(), packKernelBytes('rows'), packKernelBytes('columns')];
-    if (typeof WebAssembly === 'object' && modules.every((bytes) => WebAssembly.validate(bytes))) {
-      const memory = new WebAssembly.Memory({ initial: 1 });
-      const [gemm, packRows, packColumns] = modules.map(
-        (bytes) => new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports,
-      );
-      kernel = {
-        memory,
-        gemm: gemm!.gemm as Kernel['gemm'],
-        packRows: packRows!.pack as Kernel['packRows'],
-        packColumns: packColumns!.pack as Kernel['packColumns'],
-      };
-    }
-  } catch {
-    kernel = null;
+  if (kernel === undefined) {
+    const k = instantiateKernels(
+      () => [gemmKernelBytes(), packKernelBytes('rows'), packKernelBytes('columns')],
+      1,
+    );
+    kernel = k && {
+      memory: k.memory,
+      gemm: k.exports[0]!.gemm as Kernel['gemm'],
+      packRows: k.exports[1]!.pack as Kernel['packRows'],
+      packColumns: k.exports[2]!.pack as Kernel['packColumns'],
+    };
   }
   return kernel;
 }

@@ -16,7 +16,7 @@
  */
 import type { FloatArray } from '../tensor/Tensor.js';
 import { expStages } from './expWasm.js';
-import { F64, get, I32, i32, moduleOf, set, simd, uleb, V128 } from './wasmAssembler.js';
+import { F64, get, I32, i32, instantiateKernels, moduleOf, set, simd, uleb, V128 } from './wasmAssembler.js';
 
 const add = [0x6a];
 const mul = [0x6c];
@@ -299,23 +299,13 @@ interface Kernels {
 let kernels: Kernels | null | undefined;
 
 function load(): Kernels | null {
-  if (kernels !== undefined) return kernels;
-  kernels = null;
-  try {
-    const modules = [softmaxColumnsKernelBytes(), softmaxColumnsBackwardKernelBytes()];
-    if (typeof WebAssembly === 'object' && modules.every((bytes) => WebAssembly.validate(bytes))) {
-      const memory = new WebAssembly.Memory({ initial: 1 });
-      const [f, b] = modules.map(
-        (bytes) => new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports,
-      );
-      kernels = {
-        memory,
-        forward: f!.softmax as Kernels['forward'],
-        backward: b!.softmaxBackward as Kernels['backward'],
-      };
-    }
-  } catch {
-    kernels = null;
+  if (kernels === undefined) {
+    const k = instantiateKernels(() => [softmaxColumnsKernelBytes(), softmaxColumnsBackwardKernelBytes()], 1);
+    kernels = k && {
+      memory: k.memory,
+      forward: k.exports[0]!.softmax as Kernels['forward'],
+      backward: k.exports[1]!.softmaxBackward as Kernels['backward'],
+    };
   }
   return kernels;
 }

@@ -1,7 +1,8 @@
 /**
- * The few encoders the hand-assembled WebAssembly kernels of ops (gemmWasm.ts, expWasm.ts) are built
- * with: LEB128 integers, vectors, names, sections, and the module header of one exported function
- * importing `env.memory` (WebAssembly binary format, https://webassembly.github.io/spec/core/binary/).
+ * The encoders the hand-assembled WebAssembly kernels (gemm, exp, column softmax, the Sinkhorn sweep)
+ * are built with — LEB128 integers, vectors, names, sections, the module header of one exported
+ * function importing `env.memory` (WebAssembly binary format,
+ * https://webassembly.github.io/spec/core/binary/) — and their one loader, {@link instantiateKernels}.
  */
 
 /** Unsigned LEB128. */
@@ -89,3 +90,38 @@ export const i64x2Const = (v: number): number[] => {
   const bytes = new Uint8Array(new BigInt64Array([BigInt(v), BigInt(v)]).buffer);
   return [...simd(0x0c), ...bytes];
 };
+
+/** Kernel modules instantiated on one shared memory by {@link instantiateKernels}. */
+export interface KernelInstances {
+  readonly memory: WebAssembly.Memory;
+  /** The exports of each module, in the order given. */
+  readonly exports: readonly WebAssembly.Exports[];
+}
+
+/**
+ * The one loader of the hand-assembled kernels: builds the modules (`build()`, modules of
+ * {@link moduleOf}), checks each with `WebAssembly.validate` and instantiates them all on one new
+ * memory of `pages` 64 KiB pages, the memory they import as env.memory. Null where WebAssembly — or
+ * an instruction the modules use, such as SIMD — is unavailable, or where building or instantiating
+ * throws: the callers then take their plain JavaScript path.
+ */
+export function instantiateKernels(
+  build: () => readonly Uint8Array<ArrayBuffer>[],
+  pages: number,
+): KernelInstances | null {
+  try {
+    if (typeof WebAssembly !== 'object') return null;
+    const modules = build();
+    if (!modules.every((bytes) => WebAssembly.validate(bytes))) return null;
+    const memory = new WebAssembly.Memory({ initial: pages });
+    const exports = modules.map(
+      (bytes) =>
+        new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+          env: { memory },
+        }).exports,
+    );
+    return { memory, exports };
+  } catch {
+    return null;
+  }
+}

@@ -11,7 +11,18 @@
  * often as the iterations need. Without WebAssembly SIMD, {@link sinkhornSweep} returns null and the
  * caller keeps its JavaScript loops.
  */
-import { F64, get, I32, i32, moduleOf, set, simd, uleb, V128 } from '../ops/wasmAssembler.js';
+import {
+  F64,
+  get,
+  I32,
+  i32,
+  instantiateKernels,
+  moduleOf,
+  set,
+  simd,
+  uleb,
+  V128,
+} from '../ops/wasmAssembler.js';
 
 const f64x2 = {
   add: simd(0xf0),
@@ -177,17 +188,9 @@ interface Kernel {
 let kernel: Kernel | null | undefined;
 
 function load(): Kernel | null {
-  if (kernel !== undefined) return kernel;
-  kernel = null;
-  try {
-    const bytes = sweepKernelBytes();
-    if (typeof WebAssembly === 'object' && WebAssembly.validate(bytes)) {
-      const memory = new WebAssembly.Memory({ initial: 16 });
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-      kernel = { memory, sweep: instance.exports.sweep as Kernel['sweep'] };
-    }
-  } catch {
-    kernel = null;
+  if (kernel === undefined) {
+    const k = instantiateKernels(() => [sweepKernelBytes()], 16);
+    kernel = k && { memory: k.memory, sweep: k.exports[0]!.sweep as Kernel['sweep'] };
   }
   return kernel;
 }
