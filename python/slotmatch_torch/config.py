@@ -241,7 +241,7 @@ def synth_student() -> ModelConfig:
     """Synthetic-world student (SlotMatch and the baseline): synth-cnn (3 conv 5×5, C = D = 16), the teacher's
     K = 7 and 32×32 grid, S = 32 (slot-KD through a learned projection), MLP/predictor hidden 64, decoder 2×64.
     One slot-attention iteration on carried frames (3 on the first): chosen on the validation split, where the
-    4,000-step SlotMatch student scored video FG-ARI 0.712 / mBO 0.533 with 3/1 against 0.706 / 0.528 with the
+    4,000-step SlotMatch student (β = 1) scored video FG-ARI 0.712 / mBO 0.533 with 3/1 against 0.706 / 0.528 with the
     teacher's 3/2 (the teacher itself is better with 3/2: 0.757 against 0.734; python/README.md)."""
     return synth_teacher().replace(
         backbone_options={"dim": 16, "stride": 1, "layers": 3, "kernel": 5}, slot_dim=32, corrector_mlp_hidden=64,
