@@ -12,9 +12,10 @@
 //   node scripts/main.mjs --gt DIR --pred DIR [--json FILE]   metrics only (`slotmatch-eval objects`)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { subfolders } from './subfolders.mjs';
 import { WORLD } from './world.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -54,12 +55,10 @@ const { evaluateFolders } = await import('@slotmatch/example-evaluate-masks');
 async function findTeacher() {
   if (opts.teacher) return resolve(opts.teacher);
   const dir = join(root, 'models');
-  for (const e of (await readdir(dir, { withFileTypes: true }))
-    .filter((d) => d.isDirectory())
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const path = join(dir, e.name, 'model.json');
+  for (const name of await subfolders(dir)) {
+    const path = join(dir, name, 'model.json');
     if (existsSync(path) && JSON.parse(await readFile(path, 'utf8')).role === 'teacher')
-      return join(dir, e.name);
+      return join(dir, name);
   }
   throw new Error(`${dir}: no bundle with role "teacher"`);
 }
@@ -112,7 +111,7 @@ async function main() {
   );
   if (gen.status !== 0) throw new Error(`slotmatch-synth failed (exit ${gen.status})`);
   const split = join(out, 'sample', 'test');
-  const video = (await readdir(join(split, 'JPEGImages'))).sort()[0];
+  const video = (await subfolders(join(split, 'JPEGImages')))[0];
   const framesDir = join(split, 'JPEGImages', video);
   const names = await listImages(framesDir);
 
@@ -130,13 +129,14 @@ async function main() {
     m.labels = [];
     for await (const r of m.segmenter.segment(frames)) m.labels.push(r.labels);
   }
-  // Speed: both models over the whole video in interleaved rounds after a warm-up (rule in core speedRounds).
+  // Speed: both models over the whole video in interleaved rounds (rule in core speedRounds); the label
+  // passes above were each model's untimed warm-up.
   let measured;
   try {
     measured = await measureSpeedRounds(
       models.map((m) => m.segmenter),
       [frames],
-      { rounds: Number.parseInt(opts.rounds, 10) },
+      { rounds: Number.parseInt(opts.rounds, 10), warmup: false },
     );
   } finally {
     for (const m of models) await m.segmenter.dispose();

@@ -17,7 +17,7 @@
 // Needs the workspaces built (npm run models:card builds them first).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +25,7 @@ import { measureSpeedRounds, speedRatio } from '@slotmatch/core';
 import { segmentSplit } from '@slotmatch/example-distill-end-to-end/dist/index.js';
 import { evaluateFolders } from '@slotmatch/example-evaluate-masks';
 import { createNodeBackend, loadSegmenter, readImageFolder } from '@slotmatch/runtime-node';
+import { subfolders } from './subfolders.mjs';
 import { WORLD } from './world.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -68,15 +69,13 @@ function fixed(x, digits = 3) {
 
 async function bundles(dir) {
   const out = [];
-  for (const e of (await readdir(dir, { withFileTypes: true }))
-    .filter((d) => d.isDirectory())
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const path = join(dir, e.name);
+  for (const name of await subfolders(dir)) {
+    const path = join(dir, name);
     if (!existsSync(join(path, 'model.json'))) continue;
     const manifest = JSON.parse(await readFile(join(path, 'model.json'), 'utf8'));
     const trainingPath = join(path, 'training.json');
     const training = existsSync(trainingPath) ? JSON.parse(await readFile(trainingPath, 'utf8')) : null;
-    out.push({ name: e.name, path, manifest, training });
+    out.push({ name, path, manifest, training });
   }
   return out;
 }
@@ -239,11 +238,7 @@ function cardMarkdown(row, rows, list, meta) {
 async function measureSpeed(split, rows, threads, rounds) {
   const framesRoot = join(split, 'JPEGImages');
   const videos = [];
-  const names = (await readdir(framesRoot, { withFileTypes: true }))
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort();
-  for (const name of names) {
+  for (const name of await subfolders(framesRoot)) {
     const frames = [];
     for await (const f of readImageFolder(join(framesRoot, name))) frames.push(f);
     videos.push(frames);
